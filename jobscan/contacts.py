@@ -1,0 +1,133 @@
+"""Contact patterns (phones, messenger links, handles, emails): found, normalised, masked.
+
+The same patterns serve two jobs: the normaliser replaces every match with a placeholder token
+so that no personal data reaches the model's features, and `extract_contacts` reports them,
+normalised, so volunteers can see who is behind a post.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Order matters: links and emails first, so their digits and @ are not read as phones/handles.
+WA_LINK = re.compile(r"(?:https?://)?(?:wa\.me|api\.whatsapp\.com/send\?phone=|chat\.whatsapp\.com)/?[\w+/?=&.-]*", re.I)
+TG_LINK = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me|telegram\.dog)/[\w+/]+", re.I)
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|id|co|me|ly|io|info|biz|xyz|site|online|top|ph|my|kh|vn|th|cn)/[^\s<>\"']*", re.I)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z_][\w.]{2,31}(?<!\.)")
+# Phone numbers: optional +country code, then 8-15 digits with spaces, dots, dashes or brackets.
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[\s.\-()]{0,2}\d){7,14}(?!\w)")
+
+KINDS = ("whatsapp_link", "telegram_link", "email", "url", "handle", "phone")
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("whatsapp_link", WA_LINK),
+    ("telegram_link", TG_LINK),
+    ("email", EMAIL),
+    ("url", URL),
+    ("handle", HANDLE),
+    ("phone", PHONE),
+)
+
+# Placeholder tokens that stand in for contacts in normalised text.
+PLACEHOLDER = {
+    "whatsapp_link": "__walink__",
+    "telegram_link": "__tglink__",
+    "email": "__email__",
+    "url": "__url__",
+    "handle": "__handle__",
+    "phone": "__phone__",
+}
+
+_COUNTRY_CODES = ("62", "855", "63", "60", "66", "84", "95", "856", "86", "65", "971", "91", "880", "94", "977", "254", "234", "233")
+_TRUNK_DEFAULT = {"08": "62"}  # Indonesian mobiles written 08xx
+
+
+@dataclass(frozen=True)
+class Contact:
+    kind: str
+    value: str  # normalised
+    text: str  # as written
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "value": self.value, "text": self.text, "start": self.start, "end": self.end}
+
+
+def normalise_phone(raw: str) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    if raw.strip().startswith("00"):
+        digits = digits[2:]
+        return "+" + digits if 8 <= len(digits) <= 15 else None
+    if raw.strip().startswith("+"):
+        return "+" + digits if 8 <= len(digits) <= 15 else None
+    for prefix, cc in _TRUNK_DEFAULT.items():
+        if digits.startswith(prefix) and 10 <= len(digits) <= 13:
+            return "+" + cc + digits[1:]
+    for cc in _COUNTRY_CODES:
+        if digits.startswith(cc) and len(digits) >= 10:
+            return "+" + digits
+    if 9 <= len(digits) <= 12 and digits.startswith("0"):
+        return digits  # national format, country unknown
+    return None
+
+
+def _normalise(kind: str, raw: str) -> str | None:
+    if kind == "phone":
+        return normalise_phone(raw)
+    if kind == "whatsapp_link":
+        m = re.search(r"(\d{8,15})", raw)
+        return f"wa.me/{m.group(1)}" if m else raw.lower().split("://")[-1].rstrip("/.")
+    if kind == "telegram_link":
+        name = raw.rstrip("/.").rsplit("/", 1)[-1]
+        return "@" + name.lower()
+    if kind == "handle":
+        return raw.lower().rstrip(".")
+    if kind == "email":
+        return raw.lower()
+    return raw.lower().split("://")[-1].rstrip("/.,")
+
+
+def find_contacts(text: str) -> list[Contact]:
+    """Every contact in `text`, in order, without overlaps; spans index `text` exactly."""
+    taken: list[tuple[int, int]] = []
+    found: list[Contact] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            value = _normalise(kind, m.group())
+            if value is None:
+                continue
+            taken.append((s, e))
+            found.append(Contact(kind, value, m.group(), s, e))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def extract_contacts(text: str) -> list[dict]:
+    """Distinct normalised contacts (links to sites that are not messengers are left out)."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in find_contacts(text):
+        if c.kind == "url":
+            continue
+        key = (c.kind, c.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(c.to_dict())
+    return out
+
+
+def redact(text: str) -> str:
+    """`text` with every contact replaced by a mask such as [phone]."""
+    parts = []
+    last = 0
+    for c in find_contacts(text):
+        parts.append(text[last:c.start])
+        parts.append(f"[{c.kind}]")
+        last = c.end
+    parts.append(text[last:])
+    return "".join(parts)

@@ -1,0 +1,174 @@
+"""Featurisation: the one code path that turns ads into the model's feature matrix.
+
+Used by training (through `jobscan.features.JobscanFeatures`, a scikit-learn transformer) and by
+scoring. It needs only numpy and scipy, so the fast scorer can run without importing
+scikit-learn.
+
+An ad is first *prepared* once (normalised, flags matched, pay parsed); the prepared ad feeds
+both the feature matrix and the explanation, so no work is done twice.
+
+Feature blocks, left to right:
+  words  word 1-2-grams of the normalised text, sublinear tf x idf, L2-normalised
+  chars  character 2-4-grams inside word boundaries (handles Thai, Chinese, Khmer, Burmese
+         and obfuscation), sublinear tf x idf, L2-normalised
+  flags  one column per catalogue flag, 1 when it fires
+  pay    one-hot bucket of the parsed monthly pay in USD
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import flags as flagmod
+from . import money
+from .normalize import Normalized, normalize
+
+WORD = re.compile(r"\w+")
+PAY_BUCKETS = tuple(name for name, _ in money.BUCKETS)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    original: str
+    norm: Normalized
+    hits: tuple[flagmod.Hit, ...]
+    usd_month: float | None
+
+
+def prepare(text: str) -> Prepared:
+    norm = normalize(text)
+    hits = tuple(flagmod.match(norm, text))
+    return Prepared(text, norm, hits, money.monthly_usd(norm.text))
+
+
+def word_terms(tokens: list[str], ngram: tuple[int, int]) -> list[str]:
+    lo, hi = ngram
+    out = list(tokens) if lo <= 1 else []
+    for n in range(max(2, lo), hi + 1):
+        out.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return out
+
+
+def char_terms(tokens: list[str], ngram: tuple[int, int]) -> list[str]:
+    lo, hi = ngram
+    out: list[str] = []
+    for tok in tokens:
+        padded = f" {tok[:60]} "
+        length = len(padded)
+        for n in range(lo, hi + 1):
+            if length < n:
+                break
+            out.extend([padded[i:i + n] for i in range(length - n + 1)])
+    return out
+
+
+@dataclass
+class Vocabulary:
+    """The fitted state of the featuriser: plain dicts and arrays (safe to persist)."""
+
+    word_ngram: tuple[int, int]
+    char_ngram: tuple[int, int]
+    word_index: dict[str, int]
+    char_index: dict[str, int]
+    word_idf: np.ndarray
+    char_idf: np.ndarray
+    flag_ids: tuple[str, ...]
+    weights: tuple[float, float, float, float]  # words, chars, flags, pay
+
+    @property
+    def n_features(self) -> int:
+        return len(self.word_index) + len(self.char_index) + len(self.flag_ids) + len(PAY_BUCKETS)
+
+    def offsets(self) -> tuple[int, int, int, int]:
+        w = len(self.word_index)
+        c = w + len(self.char_index)
+        f = c + len(self.flag_ids)
+        return 0, w, c, f
+
+
+def fit_vocabulary(docs: list[Prepared], word_ngram=(1, 2), char_ngram=(2, 4), min_df=2,
+                   max_word_features=60000, max_char_features=150000,
+                   weights=(1.0, 1.0, 0.5, 0.5)) -> Vocabulary:
+    wdf: Counter[str] = Counter()
+    cdf: Counter[str] = Counter()
+    for d in docs:
+        tokens = WORD.findall(d.norm.text)
+        wdf.update(set(word_terms(tokens, word_ngram)))
+        cdf.update(set(char_terms(tokens, char_ngram)))
+    n = len(docs)
+
+    def index(df: Counter[str], cap: int) -> tuple[dict[str, int], np.ndarray]:
+        kept = [(t, c) for t, c in df.items() if c >= min_df]
+        kept.sort(key=lambda tc: (-tc[1], tc[0]))
+        kept = sorted(kept[:cap])
+        vocab = {t: i for i, (t, _) in enumerate(kept)}
+        idf = np.array([math.log((1 + n) / (1 + c)) + 1.0 for _, c in kept], dtype=np.float64)
+        return vocab, idf
+
+    wi, widf = index(wdf, max_word_features)
+    ci, cidf = index(cdf, max_char_features)
+    return Vocabulary(tuple(word_ngram), tuple(char_ngram), wi, ci, widf, cidf,
+                      tuple(flagmod.flag_ids()), tuple(float(x) for x in weights))
+
+
+def _block(terms: list[str], index: dict[str, int], idf: np.ndarray, weight: float,
+           offset: int, cols: list[int], vals: list[float]) -> None:
+    counts = Counter(terms)
+    local_cols = []
+    local_vals = []
+    for term, count in counts.items():
+        j = index.get(term)
+        if j is not None:
+            local_cols.append(j)
+            local_vals.append((1.0 + math.log(count)) * idf[j])
+    if not local_cols:
+        return
+    norm = math.sqrt(sum(v * v for v in local_vals)) or 1.0
+    scale = weight / norm
+    cols.extend(offset + j for j in local_cols)
+    vals.extend(v * scale for v in local_vals)
+
+
+def transform(vocab: Vocabulary, docs: list[Prepared]) -> sp.csr_matrix:
+    o_words, o_chars, o_flags, o_pay = vocab.offsets()
+    flag_pos = {fid: k for k, fid in enumerate(vocab.flag_ids)}
+    w_words, w_chars, w_flags, w_pay = vocab.weights
+    indptr = [0]
+    cols: list[int] = []
+    vals: list[float] = []
+    for d in docs:
+        tokens = WORD.findall(d.norm.text)
+        _block(word_terms(tokens, vocab.word_ngram), vocab.word_index, vocab.word_idf, w_words, o_words, cols, vals)
+        _block(char_terms(tokens, vocab.char_ngram), vocab.char_index, vocab.char_idf, w_chars, o_chars, cols, vals)
+        for h in d.hits:
+            k = flag_pos.get(h.flag.id)
+            if k is not None:
+                cols.append(o_flags + k)
+                vals.append(w_flags)
+        cols.append(o_pay + PAY_BUCKETS.index(money.bucket(d.usd_month)))
+        vals.append(w_pay)
+        indptr.append(len(cols))
+    X = sp.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32),
+                       np.asarray(indptr, dtype=np.int64)), shape=(len(docs), vocab.n_features))
+    X.sum_duplicates()
+    return X
+
+
+def feature_names(vocab: Vocabulary) -> list[str]:
+    names = [""] * vocab.n_features
+    o_words, o_chars, o_flags, o_pay = vocab.offsets()
+    for t, j in vocab.word_index.items():
+        names[o_words + j] = "word:" + t
+    for t, j in vocab.char_index.items():
+        names[o_chars + j] = "char:" + t
+    for k, fid in enumerate(vocab.flag_ids):
+        names[o_flags + k] = "flag:" + fid
+    for k, b in enumerate(PAY_BUCKETS):
+        names[o_pay + k] = "pay:" + b
+    return names

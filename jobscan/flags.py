@@ -1,0 +1,162 @@
+"""The indicator catalogue (jobscan/data/flags.toml): loading, matching with evidence, linting.
+
+Flags are matched on normalised text and their evidence is mapped back to the ad exactly as
+given, so `evidence.start/end` index the original string.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from . import money
+from .normalize import Normalized
+
+KINDS = ("risk", "fraud", "context")
+_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,40}$")
+MAX_EVIDENCE = 3
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    group: str
+    kind: str
+    languages: tuple[str, ...]
+    patterns: tuple[str, ...]
+    description_en: str
+    description_id: str
+    computed: str | None = None
+    compiled: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
+
+    def description(self, lang: str) -> str:
+        return self.description_id if lang == "id" else self.description_en
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Hit:
+    flag: Flag
+    evidence: tuple[Evidence, ...]
+
+
+def catalogue_bytes() -> bytes:
+    return resources.files("jobscan").joinpath("data/flags.toml").read_bytes()
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> tuple[Flag, ...]:
+    raw = tomllib.loads(catalogue_bytes().decode("utf-8"))
+    flags = []
+    for entry in raw["flag"]:
+        patterns = tuple(entry.get("patterns", ()))
+        flags.append(Flag(
+            id=entry["id"], group=entry["group"], kind=entry["kind"], languages=tuple(entry["languages"]),
+            patterns=patterns, description_en=entry["description_en"], description_id=entry["description_id"],
+            computed=entry.get("computed"), compiled=tuple(re.compile(p) for p in patterns),
+        ))
+    return tuple(flags)
+
+
+def catalogue_version() -> dict:
+    raw = tomllib.loads(catalogue_bytes().decode("utf-8"))
+    return {"version": raw["version"], "sha256": hashlib.sha256(catalogue_bytes()).hexdigest()}
+
+
+def flag_ids() -> list[str]:
+    return [f.id for f in catalogue()]
+
+
+def by_id() -> dict[str, Flag]:
+    return {f.id: f for f in catalogue()}
+
+
+def _evidence(norm: Normalized, original: str, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
+    merged: list[list[int]] = []
+    for s, e in sorted(norm.span(s, e) for s, e in spans):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return tuple(Evidence(original[a:b], a, b) for a, b in merged[:MAX_EVIDENCE])
+
+
+def match(norm: Normalized, original: str) -> list[Hit]:
+    """Every catalogue flag that fires on the ad, with up to three quoted pieces of evidence."""
+    hits = []
+    text = norm.text
+    for flag in catalogue():
+        spans: list[tuple[int, int]] = []
+        if flag.computed == "pay":
+            spans = [(a.start, a.end) for a in money.amounts(text) if money.HIGH_PAY_USD <= a.usd_month <= 50_000]
+        else:
+            for pattern in flag.compiled:
+                for m in pattern.finditer(text):
+                    if m.end() > m.start():
+                        spans.append(m.span())
+                    if len(spans) >= MAX_EVIDENCE:
+                        break
+                if len(spans) >= MAX_EVIDENCE:
+                    break
+        if spans:
+            spans.sort()
+            evidence = _evidence(norm, original, spans)
+            if evidence:
+                hits.append(Hit(flag, evidence))
+    return hits
+
+
+def lint(flags: tuple[Flag, ...] | None = None) -> list[str]:
+    """Problems in the catalogue, one line each (an empty list means it is clean)."""
+    problems = []
+    seen: set[str] = set()
+    try:
+        flags = catalogue() if flags is None else flags
+    except (re.error, KeyError, tomllib.TOMLDecodeError) as exc:
+        return [f"catalogue does not load: {exc}"]
+    for f in flags:
+        where = f"flag {f.id}"
+        if not _ID.match(f.id):
+            problems.append(f"{where}: id must be UPPER_SNAKE_CASE")
+        if f.id in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(f.id)
+        if f.kind not in KINDS:
+            problems.append(f"{where}: kind {f.kind!r} is not one of {KINDS}")
+        if not f.description_en.strip() or not f.description_id.strip():
+            problems.append(f"{where}: needs a description in English and Indonesian")
+        if f.description_en.strip() == f.description_id.strip():
+            problems.append(f"{where}: Indonesian description is a copy of the English one")
+        if not f.patterns and not f.computed:
+            problems.append(f"{where}: has neither patterns nor a computed source")
+        for p in f.patterns:
+            try:
+                rx = re.compile(p)
+            except re.error as exc:
+                problems.append(f"{where}: pattern {p!r} does not compile: {exc}")
+                continue
+            if rx.search(""):
+                problems.append(f"{where}: pattern {p!r} matches the empty string")
+            if p != p.lower() and not re.search(r"\\[A-Z]", p):
+                problems.append(f"{where}: pattern {p!r} has upper case, but text is matched case-folded")
+    return problems

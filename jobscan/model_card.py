@@ -1,0 +1,75 @@
+"""MODEL_CARD.md for a bundle, written from its meta.json (so the numbers are the measured ones)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .evaluate import to_markdown
+
+
+def render_card(meta: dict[str, Any]) -> str:
+    t = meta["thresholds"]
+    m = meta.get("metrics")
+    data = meta.get("data", {})
+    lines = [
+        "---",
+        "library_name: scikit-learn",
+        "tags: [text-classification, human-trafficking, job-scam, jobscan]",
+        "language: [id, en, ms, tl, vi, th, zh, my, km]",
+        "license: mit",
+        "---",
+        f"# Model card: {meta['name']} {meta['version']}",
+        "",
+        "## Model details",
+        "A calibrated logistic-regression classifier over word 1-2-grams, character 2-4-grams, the jobscan "
+        "indicator flags (`jobscan/data/flags.toml`) and a parsed monthly-pay bucket, all computed from normalised "
+        "text (NFKC, case folding, l33t/spacing/homoglyph/zero-width undone, contacts replaced by placeholders). "
+        "Label 1 = a job post or recruiting message in the scam-compound / trafficking recruitment pattern; "
+        "0 = everything else. The model decides; the flags only explain.",
+        "",
+        f"- created {meta.get('created_at')}, jobscan {meta.get('jobscan_version')}, scikit-learn {meta.get('sklearn_version')}, "
+        f"skops {meta.get('skops_version')}, seed {meta.get('seed')}, training took {meta.get('training_seconds', '?')} s",
+        f"- thresholds: review {t['review']}, flagged {t['flagged']} ({t['policy']})",
+        "",
+        "## Uses",
+        "- Direct: a prospective migrant worker, a relative or a volunteer checks a job ad before answering it; "
+        "volunteers triage large batches of scraped posts for human review.",
+        "- **Out of scope:** automated takedown, blocking, enforcement or any decision about a person without human "
+        "review; judging posts that are not job offers or recruiting messages; proving that a post is legal.",
+        "",
+        "## Training data",
+        "- `datasets/scam-recruitment`: hand-written examples, **composed by the jobscan team from documented "
+        "indicators** (shared/research/indicators.md). No public labelled corpus of such posts exists; none of the "
+        "examples is a real post, and all names, numbers and handles are invented. Obfuscated copies "
+        "(`jobscan/augment.py`) of training items are added for training only, in the same group as their source.",
+        "- `datasets/id-sms-spam`: real Indonesian SMS (normal, fraud, promo; CC BY-SA 4.0, Rahmi & Wibisono 2016) "
+        "as extra real negatives.",
+        f"- training rows: {data.get('train_counts')} (labels), {data.get('train_rows_after_augmentation')} after augmentation; "
+        f"languages {data.get('train_languages')}",
+        "",
+        "## Evaluation",
+        "On the fixed test split: hand-written items whose source groups training never saw (nothing in training "
+        "derives from them), plus held-out real SMS. Command: `jobscan evaluate models/default "
+        "datasets/scam-recruitment/test.jsonl datasets/id-sms-spam/test.csv`.",
+        "",
+    ]
+    if m:
+        lines.append(to_markdown(m, "Test split"))
+    lines += [
+        "## Bias, risks and limitations",
+        "- The test split is written by the same team as the training data: it measures how well the model learned "
+        "the documented pattern, not how it does on real posts. Expect lower numbers on real social-media text, "
+        "especially for Malay, Tagalog, Vietnamese, Thai, Chinese, and above all Burmese and Khmer (few items).",
+        "- Legitimate overseas recruitment (licensed agencies, G-to-G programmes) shares much vocabulary with scam "
+        "ads (free ticket and visa, high pay in Korea or Japan); some will be scored `review`. Warnings and news "
+        "quote the lure wording. Verify with the official channels the tool lists.",
+        "- A low score is not proof of safety: new wording, new destinations and languages the data lacks are missed.",
+        "- Personal data: contacts are replaced by placeholders before featurisation; the bundle stores n-grams of "
+        "normalised text that occur in at least two training texts.",
+        "",
+        "## How to get started",
+        "`jobscan check \"TEXT\"`, `jobscan scan posts.csv -o results.csv`; in Python: "
+        "`import jobscan; jobscan.check(text)`.",
+        "",
+    ]
+    return "\n".join(lines)

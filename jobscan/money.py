@@ -1,0 +1,116 @@
+"""Pay amounts in an ad, parsed into one comparable figure: US dollars per month.
+
+Works on normalised text (see `normalize`). Rates are fixed, rounded, and only need to be right
+to within a factor that does not move an amount across the buckets below.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1 / 35, "vnd": 1 / 25000,
+           "cny": 1 / 7.2, "aed": 1 / 3.67, "inr": 1 / 84, "khr": 1 / 4100, "mmk": 1 / 2100, "twd": 1 / 32}
+# Bucket edges in USD/month: "far above home norm" starts around 700 for the audiences served.
+BUCKETS = (("none", None), ("lt300", 300), ("300_700", 700), ("700_1500", 1500), ("1500_3000", 3000), ("ge3000", float("inf")))
+HIGH_PAY_USD = 700.0
+
+_NUM = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
+_MULT = r"\s?(k|rb|ribu|jt|juta|jeti|m|million|juta rupiah|lakh|lakhs|triệu|tr|万|萬|千|ribu rupiah)?"
+# (pattern, currency, multiplier-group position)
+_RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:usd|us\$|\$|dolar|dollar|美金|美元)\s?" + _NUM + _MULT), "usd"),
+    (re.compile(_NUM + _MULT + r"\s?(?:usd|dolar|dollars?|\$|美金|美元|刀|đô)"), "usd"),
+    (re.compile(r"(?:rp\.?|idr)\s?" + _NUM + _MULT), "idr"),
+    (re.compile(_NUM + r"\s?(jt|juta|jeti)(?![a-z])"), "idr"),
+    (re.compile(r"(?:rm|myr)\s?" + _NUM + _MULT), "myr"),
+    (re.compile(_NUM + _MULT + r"\s?(?:ringgit|myr)"), "myr"),
+    (re.compile(r"(?:php|₱|p)\s?" + _NUM + _MULT + r"(?!\w)"), "php"),
+    (re.compile(_NUM + _MULT + r"\s?(?:pesos?|php)"), "php"),
+    (re.compile(r"(?:thb|฿)\s?" + _NUM + _MULT), "thb"),
+    (re.compile(_NUM + _MULT + r"\s?(?:baht|บาท|thb)"), "thb"),
+    (re.compile(_NUM + r"\s?(triệu|tr)(?!\w)"), "vnd"),
+    (re.compile(_NUM + r"\s?(?:đồng|vnd|vnđ)"), "vnd"),
+    (re.compile(r"(?:月薪|月入|薪资|薪水|工资|底薪)\s?" + _NUM + r"\s?(万|萬|千|k)?"), "cny"),
+    (re.compile(_NUM + r"\s?(万|萬)\s?(?:元|块|人民币)?"), "cny"),
+    (re.compile(r"(?:aed|dirham)\s?" + _NUM + _MULT), "aed"),
+    (re.compile(_NUM + _MULT + r"\s?(?:aed|dirhams?)"), "aed"),
+    (re.compile(r"(?:inr|rs\.?|₹)\s?" + _NUM + _MULT), "inr"),
+    (re.compile(_NUM + r"\s?(lakh|lakhs)"), "inr"),
+]
+_MULTIPLIER = {"k": 1e3, "rb": 1e3, "ribu": 1e3, "ribu rupiah": 1e3, "jt": 1e6, "juta": 1e6, "jeti": 1e6, "juta rupiah": 1e6,
+               "m": 1e6, "million": 1e6, "lakh": 1e5, "lakhs": 1e5, "triệu": 1e6, "tr": 1e6, "万": 1e4, "萬": 1e4, "千": 1e3}
+_PER_DAY = re.compile(r"^\s?(?:/|per|se|a|an)?\s?(?:hari|day|daily|harian|araw|ngày|วัน|天|日)")
+_PER_WEEK = re.compile(r"^\s?(?:/|per|se|a)?\s?(?:minggu|week|weekly|linggo|tuần|สัปดาห์|周)")
+_PER_YEAR = re.compile(r"^\s?(?:/|per|se|a)?\s?(?:tahun|year|yearly|annum|taon|năm|ปี|年)")
+
+
+_RANGE = re.compile(r"\s?(?:-|–|~|to|sampai|hingga|sd|s/d)\s?" + _NUM + _MULT)
+
+
+@dataclass(frozen=True)
+class Amount:
+    usd_month: float
+    start: int
+    end: int
+
+
+def _number(raw: str) -> float | None:
+    raw = raw.strip()
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
+        return float(re.sub(r"[.,]", "", raw))
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def amounts(norm_text: str) -> list[Amount]:
+    """Every pay amount found, converted to USD per month, with its span in `norm_text`."""
+    found: list[Amount] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, currency in _RULES:
+        for m in pattern.finditer(norm_text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            value = _number(m.group(1))
+            if value is None:
+                continue
+            mult = m.group(2) if m.lastindex and m.lastindex >= 2 else None
+            upper = _RANGE.match(norm_text, e)
+            if upper and _number(upper.group(1)) and not mult:
+                # "USD 1.000 - 1.500": the range's upper end, in the same unit
+                value = max(value, _number(upper.group(1)) or 0)
+                mult = upper.group(2)
+                e = upper.end()
+            value *= _MULTIPLIER.get((mult or "").strip(), 1.0)
+            usd = value * USD_PER[currency]
+            tail = norm_text[e:e + 12]
+            if _PER_DAY.match(tail):
+                usd *= 26
+            elif _PER_WEEK.match(tail):
+                usd *= 4.3
+            elif _PER_YEAR.match(tail):
+                usd /= 12
+            if usd < 1:
+                continue
+            taken.append((s, e))
+            found.append(Amount(usd, s, e))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def monthly_usd(norm_text: str) -> float | None:
+    """The highest plausible monthly pay in the text (amounts above USD 50,000 are ignored)."""
+    vals = [a.usd_month for a in amounts(norm_text) if a.usd_month <= 50_000]
+    return max(vals) if vals else None
+
+
+def bucket(usd: float | None) -> str:
+    if usd is None:
+        return "none"
+    for name, edge in BUCKETS[1:]:
+        if usd < edge:
+            return name
+    return BUCKETS[-1][0]

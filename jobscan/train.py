@@ -1,0 +1,205 @@
+"""Training: config in, bundle out. Silent library functions; the CLI does the printing."""
+
+from __future__ import annotations
+
+import platform
+import random
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from . import __version__, augment, bundle, dataset, featurize
+from . import flags as flagmod
+from .normalize import NORMALIZER_VERSION
+
+
+class ConfigError(Exception):
+    pass
+
+
+DEFAULTS: dict[str, Any] = {
+    "name": "jobscan-model",
+    "version": "0.0.0",
+    "seed": 0,
+    "data": {"train": [], "test": []},
+    "features": {"word_ngram": [1, 2], "char_ngram": [2, 4], "min_df": 2, "max_word_features": 60000,
+                 "max_char_features": 150000, "weights": [1.0, 1.0, 0.5, 0.5]},
+    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5},
+    "augment": {"copies": 1, "transforms_per_copy": 2, "fraction": 0.6},
+    "thresholds": {"flagged_min_precision": 0.95, "review_min_precision": 0.80,
+                   "flagged_floor": 0.5, "review_floor": 0.2},
+}
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    cfg: dict[str, Any] = {}
+    for key, value in DEFAULTS.items():
+        if isinstance(value, dict):
+            cfg[key] = {**value, **raw.get(key, {})}
+        else:
+            cfg[key] = raw.get(key, value)
+    unknown = set(raw) - set(DEFAULTS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
+    base = path.parent
+    for split in ("train", "test"):
+        cfg["data"][split] = [str((base / p).resolve()) for p in cfg["data"].get(split, [])]
+    if not cfg["data"]["train"]:
+        raise ConfigError(f"{path}: [data] train lists no files")
+    return cfg
+
+
+def augment_frame(df, cfg: dict[str, Any], seed: int):
+    """Obfuscated copies of a fraction of the rows, same label and group as their source."""
+    import pandas as pd
+
+    rng = random.Random(seed)
+    a = cfg["augment"]
+    rows = []
+    for rec in df.to_dict(orient="records"):
+        if rng.random() >= a["fraction"]:
+            continue
+        for k in range(int(a["copies"])):
+            text = augment.augment(rec["text"], rng, int(a["transforms_per_copy"]))
+            rows.append({**rec, "id": f"{rec['id']}~aug{k}", "text": text, "source": "augmented"})
+    return pd.concat([df, pd.DataFrame(rows)], ignore_index=True) if rows else df
+
+
+def choose_thresholds(y: np.ndarray, p: np.ndarray, policy: dict[str, Any]) -> dict[str, Any]:
+    """Lowest cut that keeps out-of-fold precision at the policy's level, never below the floors."""
+
+    def lowest_cut(min_precision: float) -> float:
+        order = np.argsort(-p)
+        ys, ps = y[order], p[order]
+        tp = np.cumsum(ys)
+        precision = tp / np.arange(1, len(ys) + 1)
+        ok = np.where(precision >= min_precision)[0]
+        if len(ok) == 0:
+            return 1.0
+        return float(ps[ok.max()])
+
+    flagged = max(policy["flagged_floor"], lowest_cut(policy["flagged_min_precision"]))
+    review = min(max(policy["review_floor"], lowest_cut(policy["review_min_precision"])), flagged)
+    return {
+        "review": round(review, 4),
+        "flagged": round(flagged, 4),
+        "policy": (f"flagged: lowest probability at which out-of-fold precision on the training split is >= "
+                   f"{policy['flagged_min_precision']}, at least {policy['flagged_floor']}; review: the same at precision >= "
+                   f"{policy['review_min_precision']}, at least {policy['review_floor']}, at most flagged"),
+    }
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
+    """Fit the pipeline on a frame; returns (pipeline, out-of-fold probabilities, labels)."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedGroupKFold
+    from sklearn.pipeline import Pipeline
+
+    from .features import JobscanFeatures
+
+    f = cfg["features"]
+    feats = JobscanFeatures(word_ngram=tuple(f["word_ngram"]), char_ngram=tuple(f["char_ngram"]), min_df=int(f["min_df"]),
+                            max_word_features=int(f["max_word_features"]), max_char_features=int(f["max_char_features"]),
+                            weights=tuple(float(w) for w in f["weights"]))
+    progress(f"preparing {len(train_df)} texts")
+    docs = [featurize.prepare(t) for t in train_df["text"]]
+    feats.fit(docs)
+    X = feats.transform(docs)
+    y = train_df["label"].to_numpy(dtype=int)
+    groups = train_df["group"].astype(str).to_numpy()
+    c = cfg["classifier"]
+    folds = int(c["cv_folds"])
+    splits = list(StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y, groups))
+    lr = LogisticRegression(C=float(c["C"]), class_weight=c["class_weight"] or None, solver="liblinear", max_iter=5000,
+                            random_state=seed)
+    progress(f"fitting {X.shape[0]} x {X.shape[1]} with {folds}-fold calibration")
+    calibrated = CalibratedClassifierCV(lr, method="sigmoid", cv=splits, ensemble=False)
+    calibrated.fit(X, y)
+    calibrated.cv = folds  # the split indices are not needed after fitting; keep the bundle small
+    # Out-of-fold probabilities, exactly as the calibrator saw them, for choosing thresholds.
+    from sklearn.model_selection import cross_val_predict
+
+    oof_scores = cross_val_predict(lr, X, y, cv=splits, method="decision_function")
+    calibrator = calibrated.calibrated_classifiers_[0].calibrators[0]
+    oof_p = calibrator.predict(oof_scores)
+    pipeline = Pipeline([("features", feats), ("classifier", calibrated)])
+    return pipeline, oof_p, y
+
+
+def train(config_path: str | Path, out_dir: str | Path, seed: int | None = None, force: bool = False,
+          progress=lambda msg: None) -> dict[str, Any]:
+    """Train from a config file and write a bundle to out_dir. Returns the bundle's meta."""
+    from .evaluate import evaluate_pipeline
+    from .model_card import render_card
+
+    cfg = load_config(config_path)
+    out_dir = Path(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        raise bundle.BundleError(f"{out_dir} exists and is not empty; use --force to replace it")
+    seed = int(cfg["seed"] if seed is None else seed)
+    started = time.perf_counter()
+    train_df = dataset.read_many(cfg["data"]["train"])
+    test_df = dataset.read_many(cfg["data"]["test"]) if cfg["data"]["test"] else None
+    if test_df is not None:
+        overlap = set(map(dataset.sha256_text, train_df["text"])) & set(map(dataset.sha256_text, test_df["text"]))
+        if overlap:
+            raise dataset.DataError(f"{len(overlap)} texts appear in both the train and the test files")
+    aug_df = augment_frame(train_df, cfg, seed)
+    pipeline, oof_p, y = fit(aug_df, cfg, seed, progress)
+    thresholds = choose_thresholds(y, oof_p, cfg["thresholds"])
+    meta: dict[str, Any] = {
+        "name": cfg["name"], "version": cfg["version"],
+        "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "jobscan_version": __version__, "python_version": platform.python_version(),
+        "labels": {"0": "other", "1": "scam_recruitment"}, "positive_label": 1, "input_fields": ["text"],
+        "normalizer_version": NORMALIZER_VERSION, "flags_catalog": flagmod.catalogue_version(),
+        "thresholds": thresholds, "seed": seed, "training_config": cfg, "git_commit": _git_commit(), "parent": None,
+        "data": {
+            "train": dataset.fingerprint(cfg["data"]["train"]), "test": dataset.fingerprint(cfg["data"]["test"]),
+            "train_counts": {str(k): int(v) for k, v in train_df["label"].value_counts().items()},
+            "train_rows_after_augmentation": int(len(aug_df)),
+            "train_languages": {k: int(v) for k, v in train_df["language"].value_counts().items()},
+        },
+    }
+    meta.update(_library_versions())
+    progress("evaluating on the test split")
+    meta["metrics"] = evaluate_pipeline(pipeline, test_df, thresholds) if test_df is not None else None
+    meta["training_seconds"] = round(time.perf_counter() - started, 1)
+    bundle.save(pipeline, meta, out_dir, render_card(meta), force=force)
+    return bundle.read_meta(out_dir)
+
+
+def _library_versions() -> dict[str, str]:
+    import scipy
+    import skops
+    import sklearn
+
+    return {"sklearn_version": sklearn.__version__, "skops_version": skops.__version__,
+            "numpy_version": np.__version__, "scipy_version": scipy.__version__}
