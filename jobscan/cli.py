@@ -1,0 +1,309 @@
+"""The jobscan command line: a thin layer over the library. Results go to stdout; progress,
+notes and errors to stderr. Exit codes: 0 success, 1 --fail-on met, 2 usage/input/model error,
+130 interrupted."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+from .messages import t
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Flag job posts that follow the scam-compound (trafficking) recruitment pattern, and say why.")
+data_app = typer.Typer(no_args_is_help=True, help="Check labelled data before training.")
+flags_app = typer.Typer(no_args_is_help=True, help="The indicator catalogue.")
+app.add_typer(data_app, name="data")
+app.add_typer(flags_app, name="flags")
+
+FAIL_ON = ("never", "review", "flagged")
+_LANG = {"lang": "en"}
+
+
+def _fail(message: str) -> typer.Exit:
+    """Print a one-line error on stderr; the caller raises the returned Exit (code 2)."""
+    typer.echo(t("error.prefix", _LANG["lang"]) + message, err=True)
+    return typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jobscan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    pass
+
+
+def _model_errors():
+    from .bundle import BundleError
+
+    return (BundleError,)
+
+
+def _load_scorer(model: Optional[str]):
+    from .api import load_scorer
+
+    try:
+        return load_scorer(model)
+    except _model_errors() as exc:
+        raise _fail(str(exc)) from None
+
+
+# ---------------------------------------------------------------- check
+def _read_ad(text: Optional[str], file: Optional[Path], lang_hint: str) -> str:
+    given = [x for x in (text, file) if x is not None]
+    if len(given) > 1:
+        raise _fail(t("error.both_inputs", lang_hint))
+    if not given:
+        raise _fail(t("error.no_input", lang_hint))
+    if file is not None or text == "-":
+        try:
+            if file is not None and str(file) != "-":
+                if file.is_dir():
+                    raise _fail(f"{file} is a folder, not a file")
+                raw = file.read_bytes()
+            else:
+                raw = sys.stdin.buffer.read()
+        except OSError as exc:
+            raise _fail(f"cannot read {file}: {exc.strerror}") from None
+        if b"\x00" in raw[:10000]:
+            raise _fail(t("error.binary", lang_hint))
+        for enc in ("utf-8-sig", "utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
+            try:
+                return raw.decode("utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else enc)
+            except UnicodeDecodeError:
+                pass
+        raise _fail(t("error.encoding", lang_hint))
+    return text
+
+
+@app.command()
+def check(
+    text: Optional[str] = typer.Argument(None, help="The ad's text, or - to read it from stdin."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the ad from this file (UTF-8)."),
+    title: Optional[str] = typer.Option(None, "--title", help="The ad's title, if it has one."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the explanation: id or en (default: the ad's, else the locale)."),
+    country: Optional[str] = typer.Option(None, "--country", help="Your country (ID, PH, MY, TH, SG) for the advice; default from the ad's language."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+    fail_on: str = typer.Option("never", "--fail-on", help="Exit 1 when the verdict is at least: review, flagged (default never)."),
+    model: Optional[str] = typer.Option(None, "--model", envvar="JOBSCAN_MODEL", help="Model bundle directory."),
+) -> None:
+    """Check one job ad: verdict, red flags quoted from the ad, and where to verify it."""
+    if lang is not None and lang not in ("id", "en"):
+        raise _fail("--lang must be id or en")
+    _LANG["lang"] = lang or "en"
+    if fmt not in ("text", "json"):
+        raise _fail("--format must be text or json")
+    if fail_on not in FAIL_ON:
+        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON)}")
+    ad = _read_ad(text, file, _LANG["lang"])
+    from .api import InputTextError, check as check_ad
+
+    _load_scorer(model)
+    try:
+        result = check_ad(ad, lang=lang, model=model, title=title, country=country.upper() if country else None)
+    except InputTextError as exc:
+        raise _fail(t(str(exc), _LANG["lang"])) from None
+    if result.get("truncated"):
+        from .readers import MAX_TEXT_CHARS
+
+        typer.echo(t("note.truncated", result["output_language"], limit=MAX_TEXT_CHARS), err=True)
+    if fmt == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        from .render import render_check
+
+        render_check(result, ad if not title else f"{title}\n{ad}")
+    if fail_on != "never" and ("review", "flagged").index(result["verdict"]) >= ("review", "flagged").index(fail_on) \
+            if result["verdict"] != "ok" else False:
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- scan
+@app.command()
+def scan(
+    inputs: List[str] = typer.Argument(..., help="CSV, TSV, JSONL, JSON or TXT files, folders or globs; - for stdin."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (.csv, .jsonl, .json); JSONL on stdout if omitted."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="csv, tsv, jsonl, json or txt (needed for stdin)."),
+    text_column: List[str] = typer.Option(["text"], "--text-column", "-c", help="Column(s) holding the text; several are joined."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding (default: detected)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
+    fail_on: str = typer.Option("never", "--fail-on", help="Exit 1 when any post is at least: review, flagged."),
+    model: Optional[str] = typer.Option(None, "--model", envvar="JOBSCAN_MODEL", help="Model bundle directory."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
+) -> None:
+    """Scan many posts: every input row comes back with risk, verdict and flags, in input order."""
+    from .batch import Summary, scan_rows
+    from .readers import InputError, expand_inputs, read_rows
+    from .writers import OutputError, ResultWriter, output_format
+
+    if fail_on not in FAIL_ON:
+        raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON)}")
+    try:
+        files = expand_inputs(inputs)
+        fmt = output_format(output)
+    except (InputError, OutputError) as exc:
+        raise _fail(str(exc)) from None
+    scorer = _load_scorer(model)
+    summary = Summary()
+    try:
+        writer = ResultWriter(output, fmt, force=force)
+    except OutputError as exc:
+        raise _fail(str(exc)) from None
+
+    def rows():
+        for path in files:
+            yield from read_rows(path, input_format, text_column, encoding)
+
+    try:
+        for out in scan_rows(rows(), scorer, flat=(fmt == "csv"), summary=summary):
+            writer.write(out)
+        writer.close()
+    except (InputError, OutputError) as exc:
+        writer.abort()
+        raise _fail(str(exc)) from None
+    except BaseException:
+        writer.abort()
+        raise
+    if not quiet:
+        s = summary.to_dict()
+        v = s["verdicts"]
+        typer.echo(f"scanned {s['rows']} rows: {v['flagged']} flagged, {v['review']} review, {v['ok']} ok, "
+                   f"{s['errors']} errors", err=True)
+        if s["top_flags"]:
+            typer.echo("most frequent flags: " + ", ".join(f"{k} ({n})" for k, n in s["top_flags"][:5]), err=True)
+    if fail_on != "never":
+        hit = summary.verdicts["flagged"] + (summary.verdicts["review"] if fail_on == "review" else 0)
+        if hit:
+            raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- train / evaluate
+@app.command()
+def train(
+    config: Path = typer.Argument(Path("training/configs/default.toml"), help="Training config (TOML)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Directory for the new bundle."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Override the config's seed."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing bundle directory."),
+) -> None:
+    """Train a model bundle from a config file and print its test metrics."""
+    from .bundle import BundleError
+    from .dataset import DataError
+    from .evaluate import to_markdown
+    from .train import ConfigError, train as train_model
+
+    try:
+        meta = train_model(config, output, seed=seed, force=force, progress=lambda m: typer.echo(m, err=True))
+    except (ConfigError, DataError, BundleError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"wrote {output} (thresholds: review {meta['thresholds']['review']}, flagged {meta['thresholds']['flagged']}; "
+               f"{meta['training_seconds']} s)", err=True)
+    if meta.get("metrics"):
+        typer.echo(to_markdown(meta["metrics"], "Test split"))
+
+
+@app.command()
+def evaluate(
+    model: str = typer.Argument(..., help="Model bundle directory."),
+    data: List[Path] = typer.Argument(..., help="Labelled JSONL/CSV files (text, label; optional language, category)."),
+    fmt: str = typer.Option("markdown", "--format", help="markdown or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the report to this file."),
+) -> None:
+    """Precision, recall and F1 at both thresholds, PR-AUC, calibration, slices by language and category."""
+    from .dataset import DataError, read_many
+    from .evaluate import evaluate_pipeline, to_markdown
+
+    if fmt not in ("markdown", "json"):
+        raise _fail("--format must be markdown or json")
+    scorer = _load_scorer(model)
+    try:
+        df = read_many(data)
+    except DataError as exc:
+        raise _fail(str(exc)) from None
+    m = evaluate_pipeline(scorer.bundle.pipeline, df, scorer.thresholds)
+    m["model"] = {"name": scorer.bundle.name, "version": scorer.bundle.version}
+    m["data"] = [str(p) for p in data]
+    text = json.dumps(m, indent=2, ensure_ascii=False) if fmt == "json" else to_markdown(m, f"{scorer.bundle.name} on {', '.join(p.name for p in data)}")
+    typer.echo(text)
+    if output:
+        output.write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- data / flags
+@data_app.command("check")
+def data_check(
+    data: List[Path] = typer.Argument(..., help="Labelled JSONL/CSV files."),
+    against: List[Path] = typer.Option([], "--against", help="Test files to check for overlap with DATA."),
+    fmt: str = typer.Option("text", "--format", help="text or json."),
+) -> None:
+    """Schema, labels, exact and near duplicates, train/test overlap. Exit 1 when a problem is found."""
+    from .datacheck import check as run_check
+    from .dataset import DataError, read_many
+
+    try:
+        df = read_many(data)
+        test_df = read_many(against) if against else None
+    except DataError as exc:
+        raise _fail(str(exc)) from None
+    report = run_check(df, test_df)
+    if fmt == "json":
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(f"rows {report['rows']}, labels {report['labels']}, languages {report['languages']}")
+        for p in report["problems"]:
+            typer.echo(f"problem: {p}")
+        for w in report["warnings"]:
+            typer.echo(f"warning: {w}")
+        if not report["problems"]:
+            typer.echo("ok: no problems found")
+    if report["problems"]:
+        raise typer.Exit(1)
+
+
+@flags_app.command("list")
+def flags_list(lang: str = typer.Option("en", "--lang", help="id or en.")) -> None:
+    """Every flag: id, group, kind and description."""
+    from .flags import catalogue
+
+    for f in catalogue():
+        typer.echo(f"{f.id:32} {f.group:13} {f.kind:8} {f.description(lang)}")
+
+
+@flags_app.command("lint")
+def flags_lint() -> None:
+    """Check the catalogue: ids, bilingual descriptions, patterns that compile."""
+    from .flags import lint
+
+    problems = lint()
+    for p in problems:
+        typer.echo(p)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("ok: catalogue is clean")
+
+
+def main() -> None:
+    import click
+
+    try:
+        rv = app(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:  # usage errors: exit 2
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug: still one line, never a traceback
+        _fail(f"internal error: {type(exc).__name__}: {exc}")
+        sys.exit(2)
+    sys.exit(rv if isinstance(rv, int) else 0)

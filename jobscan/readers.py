@@ -1,0 +1,244 @@
+"""Readers for batches of posts: CSV, TSV, JSONL, JSON array, plain text; files, folders, globs, stdin.
+
+Every reader yields `Row`s in input order. A row keeps all of the input's own fields; a line
+that cannot be parsed becomes a row with `error` set and its raw content kept, so nothing the
+user gave is lost.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+FORMATS = ("csv", "tsv", "jsonl", "json", "txt")
+_EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+        ".txt": "txt", ".text": "txt"}
+MAX_TEXT_CHARS = 100_000  # longer texts are scored on their first 100,000 characters
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class InputError(Exception):
+    """The input cannot be read at all (missing, a directory of nothing, unknown format...)."""
+
+
+@dataclass
+class Row:
+    source: str
+    line: int  # 1-based line (or record) number in its source
+    data: dict = field(default_factory=dict)
+    text: str | None = None
+    error: str | None = None
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if len(head) >= 4 and head[1:4:2] == b"\x00\x00" and head[0] != 0:
+        return "utf-16-le"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+            return "utf-8"
+        return "cp1252"
+
+
+def format_for(path: str, given: str | None) -> str:
+    if given:
+        if given not in FORMATS:
+            raise InputError(f"unknown input format {given!r}; use one of {', '.join(FORMATS)}")
+        return given
+    fmt = _EXT.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError(f"cannot tell the format of {path}; name it with --input-format ({', '.join(FORMATS)})")
+    return fmt
+
+
+def expand_inputs(inputs: list[str]) -> list[str]:
+    """Files named, files in folders named, and files matching globs, in a stable order."""
+    out: list[str] = []
+    for item in inputs:
+        if item == "-":
+            out.append(item)
+            continue
+        p = Path(item)
+        if p.is_dir():
+            files = sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in _EXT)
+            if not files:
+                raise InputError(f"{item} is a folder with no .csv, .tsv, .jsonl, .json or .txt files")
+            out.extend(files)
+        elif p.exists():
+            out.append(item)
+        elif any(ch in item for ch in "*?["):
+            matches = sorted(f for f in glob.glob(item, recursive=True) if Path(f).is_file())
+            if not matches:
+                raise InputError(f"no files match {item}")
+            out.extend(matches)
+        else:
+            raise InputError(f"input not found: {item}")
+    return out
+
+
+def _open_text(path: str, encoding: str | None) -> tuple[io.TextIOBase, str]:
+    if path == "-":
+        raw = sys.stdin.buffer
+        head = raw.peek(65536)[:65536] if hasattr(raw, "peek") else b""
+        enc = encoding or detect_encoding(head)
+        return io.TextIOWrapper(raw, encoding=enc, errors="replace", newline=""), enc
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path} is a folder, not a file")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(65536)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    enc = encoding or detect_encoding(head)
+    try:
+        codecs.lookup(enc)
+    except LookupError:
+        raise InputError(f"unknown encoding {enc!r}") from None
+    return open(p, encoding=enc, errors="replace", newline=""), enc
+
+
+def _text_of(data: dict, columns: list[str]) -> tuple[str | None, str | None]:
+    present = [c for c in columns if c in data]
+    if not present:
+        return None, f"no {' / '.join(repr(c) for c in columns)} field"
+    parts = []
+    for c in present:
+        v = data[c]
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            if isinstance(v, (dict, list)):
+                return None, f"field {c!r} is not text"
+            v = str(v)
+        if v.strip():
+            parts.append(v)
+    text = "\n".join(parts)
+    if not text.strip():
+        return None, "empty text"
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    return text[:MAX_TEXT_CHARS], None
+
+
+def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Iterator[Row]:
+    reader = csv.reader(f, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InputError(f"{source}: cannot read the header: {exc}") from None
+    header = [h.lstrip("\ufeff") for h in header]
+    if not any(c in header for c in columns):
+        raise InputError(f"{source}: no column named {' or '.join(repr(c) for c in columns)} "
+                         f"(columns: {', '.join(header[:12])}); choose one with --text-column")
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Row(source, line, {"_raw": ""}, None, f"line {line}: malformed CSV ({exc})")
+            continue
+        if not values:
+            continue
+        data = dict(zip(header, values))
+        if len(values) > len(header):
+            data["_extra"] = delimiter.join(values[len(header):])
+        text, err = _text_of(data, columns)
+        if len(values) < len(header) and err is None and len(values) != 1:
+            err = None  # short rows are kept as they are; missing cells are empty
+        yield Row(source, line, data, text, f"line {line}: {err}" if err else None)
+
+
+def _read_jsonl(f, source: str, columns: list[str]) -> Iterator[Row]:
+    for n, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Row(source, n, {"_raw": line.rstrip("\r\n")}, None, f"line {n}: invalid JSON ({exc.msg})")
+            continue
+        if not isinstance(data, dict):
+            yield Row(source, n, {"_raw": line.rstrip("\r\n")}, None, f"line {n}: not a JSON object")
+            continue
+        text, err = _text_of(data, columns)
+        yield Row(source, n, data, text, f"line {n}: {err}" if err else None)
+
+
+def _read_json_array(f, source: str, columns: list[str]) -> Iterator[Row]:
+    try:
+        items = json.load(f)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}); "
+                         f"for one object per line use .jsonl") from None
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list):
+        raise InputError(f"{source}: a JSON input must be an array of objects")
+    for n, data in enumerate(items, 1):
+        if not isinstance(data, dict):
+            yield Row(source, n, {"_raw": json.dumps(data, ensure_ascii=False)}, None, f"item {n}: not a JSON object")
+            continue
+        text, err = _text_of(data, columns)
+        yield Row(source, n, data, text, f"item {n}: {err}" if err else None)
+
+
+def _read_txt(f, source: str) -> Iterator[Row]:
+    """Posts separated by one or more blank lines."""
+    buf: list[str] = []
+    start = 1
+    n = 0
+    for n, line in enumerate(f, 1):
+        if line.strip():
+            if not buf:
+                start = n
+            buf.append(line.rstrip("\r\n"))
+        elif buf:
+            text = "\n".join(buf).replace("\x00", " ")
+            yield Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
+            buf = []
+    if buf:
+        text = "\n".join(buf).replace("\x00", " ")
+        yield Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
+
+
+def read_rows(path: str, fmt: str | None = None, text_columns: list[str] | None = None,
+              encoding: str | None = None) -> Iterator[Row]:
+    columns = text_columns or ["text"]
+    if path == "-" and not fmt:
+        raise InputError("reading from stdin needs --input-format (csv, tsv, jsonl, json or txt)")
+    fmt = format_for(path, fmt)
+    f, _ = _open_text(path, encoding)
+    source = "<stdin>" if path == "-" else path
+    try:
+        if fmt == "csv":
+            yield from _read_delimited(f, source, ",", columns)
+        elif fmt == "tsv":
+            yield from _read_delimited(f, source, "\t", columns)
+        elif fmt == "jsonl":
+            yield from _read_jsonl(f, source, columns)
+        elif fmt == "json":
+            yield from _read_json_array(f, source, columns)
+        else:
+            yield from _read_txt(f, source)
+    finally:
+        if path != "-":
+            f.close()

@@ -1,0 +1,176 @@
+"""Scoring: ads in, results out (one schema for `check`, `scan` and the Python API).
+
+The classifier's probability decides the verdict; flags and learned term contributions explain it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+
+from . import bundle as bundlemod
+from . import contacts as contactmod
+from . import featurize
+from .language import detect
+
+SCHEMA = "jobscan.result/1"
+VERDICTS = ("ok", "review", "flagged")
+TOP_TERMS = 8
+
+
+def verdict_for(risk: float, thresholds: dict[str, float]) -> str:
+    if risk >= thresholds["flagged"]:
+        return "flagged"
+    if risk >= thresholds["review"]:
+        return "review"
+    return "ok"
+
+
+@dataclass
+class LinearModel:
+    """The fitted model reduced to what scoring needs: featuriser state, weights, calibration."""
+
+    vocab: featurize.Vocabulary
+    coef: np.ndarray
+    intercept: float
+    cal_a: float
+    cal_b: float
+
+    def decision(self, X) -> np.ndarray:
+        return np.asarray(X @ self.coef).ravel() + self.intercept
+
+    def proba(self, X) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(self.cal_a * self.decision(X) + self.cal_b))
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> "LinearModel":
+        feats = pipeline.named_steps["features"]
+        calibrated = pipeline.named_steps["classifier"]
+        cc = calibrated.calibrated_classifiers_[0]
+        lr = cc.estimator
+        cal = cc.calibrators[0]
+        return cls(feats.vocabulary(), np.asarray(lr.coef_[0], dtype=np.float64), float(lr.intercept_[0]),
+                   float(cal.a_), float(cal.b_))
+
+
+class Scorer:
+    def __init__(self, bundle: bundlemod.Bundle):
+        self.bundle = bundle
+        self.model = LinearModel.from_pipeline(bundle.pipeline)
+        self.thresholds = bundle.thresholds
+        o_words, o_chars, o_flags, _ = self.model.vocab.offsets()
+        self._flag_col = {fid: o_flags + k for k, fid in enumerate(self.model.vocab.flag_ids)}
+
+    @classmethod
+    def load(cls, path=None) -> "Scorer":
+        return cls(bundlemod.load(path))
+
+    def risks(self, docs: list[featurize.Prepared]) -> tuple[np.ndarray, Any]:
+        X = featurize.transform(self.model.vocab, docs)
+        return self.model.proba(X), X
+
+    def score_texts(self, texts: Iterable[str], lang: str | None = None, explain: bool = True) -> list[dict[str, Any]]:
+        docs = [featurize.prepare(t) for t in texts]
+        if not docs:
+            return []
+        risks, X = self.risks(docs)
+        return [self.result(d, float(r), X[i], lang=lang, explain=explain) for i, (d, r) in enumerate(zip(docs, risks))]
+
+    # -- explanation -------------------------------------------------------------------------
+    def _flag_contribution(self, flag_id: str, row) -> float | None:
+        col = self._flag_col.get(flag_id)
+        if col is None:
+            return None
+        value = row[0, col] if hasattr(row, "shape") else 0.0
+        return round(float(self.model.coef[col] * value), 4)
+
+    def top_terms(self, doc: featurize.Prepared, row) -> list[dict[str, Any]]:
+        """Words of the ad with their learned contribution (word n-grams plus the character
+        n-grams inside each word), mapped back to the ad as given."""
+        vocab = self.model.vocab
+        o_words, o_chars, _, _ = vocab.offsets()
+        row = row.tocsr() if hasattr(row, "tocsr") else row
+        value = dict(zip(row.indices.tolist(), row.data.tolist()))
+        matches = list(featurize.WORD.finditer(doc.norm.text))
+        tokens = [m.group() for m in matches]
+        per_token = [0.0] * len(tokens)
+        # word n-grams: split evenly over their words and occurrences
+        lo, hi = vocab.word_ngram
+        occurrences: dict[str, list[int]] = {}
+        for n in range(lo, hi + 1):
+            for i in range(len(tokens) - n + 1):
+                occurrences.setdefault(" ".join(tokens[i:i + n]), []).append(i)
+        for term, starts in occurrences.items():
+            j = vocab.word_index.get(term)
+            if j is None or (o_words + j) not in value:
+                continue
+            contrib = self.model.coef[o_words + j] * value[o_words + j]
+            n = term.count(" ") + 1
+            share = contrib / (len(starts) * n)
+            for s in starts:
+                for k in range(s, s + n):
+                    per_token[k] += share
+        # character n-grams: split over the words that contain them
+        clo, chi = vocab.char_ngram
+        char_occ: dict[str, list[int]] = {}
+        for k, tok in enumerate(tokens):
+            padded = f" {tok[:60]} "
+            for n in range(clo, chi + 1):
+                for i in range(len(padded) - n + 1):
+                    char_occ.setdefault(padded[i:i + n], []).append(k)
+        for gram, toks in char_occ.items():
+            j = vocab.char_index.get(gram)
+            if j is None or (o_chars + j) not in value:
+                continue
+            share = self.model.coef[o_chars + j] * value[o_chars + j] / len(toks)
+            for k in toks:
+                per_token[k] += share
+        best: dict[str, dict[str, Any]] = {}
+        for m, tok, c in zip(matches, tokens, per_token):
+            if tok.startswith("__") and tok.endswith("__"):
+                continue  # placeholders for contacts: reported as contacts, not as words
+            a, b = doc.norm.span(*m.span())
+            entry = best.get(tok)
+            if entry is None:
+                best[tok] = {"term": doc.original[a:b], "start": a, "end": b, "contribution": c}
+        ranked = sorted(best.values(), key=lambda e: -abs(e["contribution"]))[:TOP_TERMS]
+        for e in ranked:
+            e["contribution"] = round(float(e["contribution"]), 4)
+        return ranked
+
+    def result(self, doc: featurize.Prepared, risk: float, row=None, lang: str | None = None,
+               explain: bool = True) -> dict[str, Any]:
+        language = detect(doc.original)
+        out_lang = lang or ("id" if language in ("id", "ms") else "en")
+        flags = []
+        for h in doc.hits:
+            flags.append({
+                "id": h.flag.id, "group": h.flag.group, "kind": h.flag.kind,
+                "description": h.flag.description(out_lang),
+                "evidence": [e.to_dict() for e in h.evidence],
+                "contribution": self._flag_contribution(h.flag.id, row) if row is not None else None,
+            })
+        risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
+        return {
+            "schema": SCHEMA,
+            "risk": round(risk, 4),
+            "verdict": verdict_for(risk, self.thresholds),
+            "thresholds": dict(self.thresholds),
+            "language": language,
+            "flags": flags,
+            "other_fraud": [f["id"] for f in flags if f["kind"] == "fraud"],
+            "top_terms": self.top_terms(doc, row) if (explain and row is not None) else [],
+            "contacts": contactmod.extract_contacts(doc.original),
+            "model": {"name": self.bundle.name, "version": self.bundle.version},
+        }
+
+
+_BLANK = re.compile(r"^\s*$")
+
+
+def is_blank(text: str) -> bool:
+    return bool(_BLANK.match(text))
