@@ -85,24 +85,31 @@ def augment_frame(df, cfg: dict[str, Any], seed: int):
 def choose_thresholds(y: np.ndarray, p: np.ndarray, policy: dict[str, Any]) -> dict[str, Any]:
     """Lowest cut that keeps out-of-fold precision at the policy's level, never below the floors."""
 
+    met = []
+
     def lowest_cut(min_precision: float) -> float:
-        order = np.argsort(-p)
+        order = np.argsort(-p, kind="mergesort")
         ys, ps = y[order], p[order]
         tp = np.cumsum(ys)
         precision = tp / np.arange(1, len(ys) + 1)
         ok = np.where(precision >= min_precision)[0]
-        if len(ok) == 0:
-            return 1.0
+        met.append(len(ok) > 0)
+        if len(ok) == 0:  # unattainable: fall back to the cut with the best F1
+            recall = tp / max(1, ys.sum())
+            f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-12), 0)
+            return float(ps[int(np.argmax(f1))])
         return float(ps[ok.max()])
 
-    flagged = max(policy["flagged_floor"], lowest_cut(policy["flagged_min_precision"]))
+    flagged = min(0.99, max(policy["flagged_floor"], lowest_cut(policy["flagged_min_precision"])))
     review = min(max(policy["review_floor"], lowest_cut(policy["review_min_precision"])), flagged)
     return {
         "review": round(review, 4),
         "flagged": round(flagged, 4),
+        "policy_met": all(met),
         "policy": (f"flagged: lowest probability at which out-of-fold precision on the training split is >= "
                    f"{policy['flagged_min_precision']}, at least {policy['flagged_floor']}; review: the same at precision >= "
-                   f"{policy['review_min_precision']}, at least {policy['review_floor']}, at most flagged"),
+                   f"{policy['review_min_precision']}, at least {policy['review_floor']}, at most flagged; "
+                   f"where a precision is unattainable, the cut with the best F1"),
     }
 
 

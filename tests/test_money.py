@@ -1,0 +1,25 @@
+import pytest
+
+from jobscan.money import bucket, monthly_usd
+from jobscan.normalize import normalize_text
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("Gaji USD 1.000 - 1.500 per bulan", 1400, 1600),
+    ("gaji 15jt/bulan", 800, 1100),
+    ("RM 5,000 sebulan", 1000, 1200),
+    ("PHP 45,000 monthly", 700, 900),
+    ("月薪3万包机票", 3500, 4500),
+    ("Rp 300rb per hari", 400, 600),  # daily pay becomes monthly
+    ("$24,000 a year", 1900, 2100),
+])
+def test_amounts_become_monthly_usd(text, low, high):
+    usd = monthly_usd(normalize_text(text))
+    assert low <= usd <= high
+
+
+def test_no_amount_and_buckets():
+    assert monthly_usd(normalize_text("usia 18-35, tanpa pengalaman")) is None
+    assert bucket(None) == "none"
+    assert bucket(350) == "300_700"
+    assert bucket(1200) == "700_1500"
