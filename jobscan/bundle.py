@@ -22,6 +22,7 @@ FORMAT_VERSION = 1
 MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
 CARD_FILE = "MODEL_CARD.md"
+SCORER_FILE = "scorer.npz"
 ENV_MODEL = "JOBSCAN_MODEL"
 
 # Every type a jobscan bundle may contain beyond skops' own defaults. Never extended from the
@@ -143,8 +144,12 @@ def load(path: str | os.PathLike | None = None) -> Bundle:
     return Bundle(bundle_path, meta, pipeline)
 
 
-def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: bool = False) -> Path:
-    """Write a bundle atomically: a temporary directory is filled, then renamed into place."""
+def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: bool = False,
+         scorer_writer=None) -> Path:
+    """Write a bundle atomically: a temporary directory is filled, then renamed into place.
+
+    `scorer_writer(path)` writes scorer.npz, the plain-array copy of the model used for fast
+    scoring; its sha256 is recorded in meta.json like the model file's."""
     import skops.io as sio
     from zipfile import ZIP_DEFLATED
 
@@ -156,6 +161,9 @@ def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: b
     try:
         sio.dump(pipeline, tmp / MODEL_FILE, compression=ZIP_DEFLATED, compresslevel=9)
         meta = dict(meta, format_version=FORMAT_VERSION, model_sha256=sha256_file(tmp / MODEL_FILE))
+        if scorer_writer is not None:
+            scorer_writer(tmp / SCORER_FILE)
+            meta["scorer_sha256"] = sha256_file(tmp / SCORER_FILE)
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (tmp / CARD_FILE).write_text(card, encoding="utf-8")
         if out_dir.exists():

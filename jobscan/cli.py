@@ -221,7 +221,7 @@ def evaluate(
 ) -> None:
     """Precision, recall and F1 at both thresholds, PR-AUC, calibration, slices by language and category."""
     from .dataset import DataError, read_many
-    from .evaluate import evaluate_pipeline, to_markdown
+    from .evaluate import evaluate_scorer, to_markdown
 
     if fmt not in ("markdown", "json"):
         raise _fail("--format must be markdown or json")
@@ -230,10 +230,10 @@ def evaluate(
         df = read_many(data)
     except DataError as exc:
         raise _fail(str(exc)) from None
-    m = evaluate_pipeline(scorer.bundle.pipeline, df, scorer.thresholds)
-    m["model"] = {"name": scorer.bundle.name, "version": scorer.bundle.version}
+    m = evaluate_scorer(scorer, df)
+    m["model"] = {"name": scorer.name, "version": scorer.version}
     m["data"] = [str(p) for p in data]
-    text = json.dumps(m, indent=2, ensure_ascii=False) if fmt == "json" else to_markdown(m, f"{scorer.bundle.name} on {', '.join(p.name for p in data)}")
+    text = json.dumps(m, indent=2, ensure_ascii=False) if fmt == "json" else to_markdown(m, f"{scorer.name} on {', '.join(p.name for p in data)}")
     typer.echo(text)
     if output:
         output.write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")

@@ -69,9 +69,13 @@ def metrics(y: np.ndarray, p: np.ndarray, languages, categories, thresholds: dic
     return out
 
 
-def evaluate_pipeline(pipeline, df, thresholds: dict[str, float]) -> dict[str, Any]:
-    p = pipeline.predict_proba(list(df["text"]))[:, 1]
-    return metrics(df["label"].to_numpy(), p, df["language"].to_numpy(), df["category"].to_numpy(), thresholds)
+def evaluate_scorer(scorer, df) -> dict[str, Any]:
+    """Metrics of a scorer on a labelled frame, scored exactly as `check` and `scan` score."""
+    from .featurize import prepare
+
+    risks, _ = scorer.score_docs([prepare(t) for t in df["text"]])
+    return metrics(df["label"].to_numpy(), np.asarray(risks), df["language"].to_numpy(), df["category"].to_numpy(),
+                   scorer.thresholds)
 
 
 def to_markdown(m: dict[str, Any], title: str = "Evaluation") -> str:

@@ -23,7 +23,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import flags as flagmod
 from . import money
@@ -82,6 +81,14 @@ class Vocabulary:
     weights: tuple[float, float, float, float]  # words, chars, flags, pay
 
     @property
+    def flag_position(self) -> dict[str, int]:
+        pos = self.__dict__.get("_flag_position")
+        if pos is None:
+            pos = {fid: k for k, fid in enumerate(self.flag_ids)}
+            self.__dict__["_flag_position"] = pos
+        return pos
+
+    @property
     def n_features(self) -> int:
         return len(self.word_index) + len(self.char_index) + len(self.flag_ids) + len(PAY_BUCKETS)
 
@@ -135,29 +142,41 @@ def _block(terms: list[str], index: dict[str, int], idf: np.ndarray, weight: flo
     vals.extend(v * scale for v in local_vals)
 
 
-def transform(vocab: Vocabulary, docs: list[Prepared]) -> sp.csr_matrix:
+def row_features(vocab: Vocabulary, doc: Prepared) -> tuple[list[int], list[float]]:
+    """The non-zero columns of one ad's feature row, and their values (columns are distinct)."""
     o_words, o_chars, o_flags, o_pay = vocab.offsets()
-    flag_pos = {fid: k for k, fid in enumerate(vocab.flag_ids)}
     w_words, w_chars, w_flags, w_pay = vocab.weights
+    cols: list[int] = []
+    vals: list[float] = []
+    tokens = WORD.findall(doc.norm.text)
+    _block(word_terms(tokens, vocab.word_ngram), vocab.word_index, vocab.word_idf, w_words, o_words, cols, vals)
+    _block(char_terms(tokens, vocab.char_ngram), vocab.char_index, vocab.char_idf, w_chars, o_chars, cols, vals)
+    seen = set()
+    for h in doc.hits:
+        k = vocab.flag_position.get(h.flag.id)
+        if k is not None and k not in seen:
+            seen.add(k)
+            cols.append(o_flags + k)
+            vals.append(w_flags)
+    cols.append(o_pay + PAY_BUCKETS.index(money.bucket(doc.usd_month)))
+    vals.append(w_pay)
+    return cols, vals
+
+
+def transform(vocab: Vocabulary, docs: list[Prepared]):
+    """The feature matrix (scipy CSR) of many ads; rows are `row_features` of each."""
+    import scipy.sparse as sp
+
     indptr = [0]
     cols: list[int] = []
     vals: list[float] = []
     for d in docs:
-        tokens = WORD.findall(d.norm.text)
-        _block(word_terms(tokens, vocab.word_ngram), vocab.word_index, vocab.word_idf, w_words, o_words, cols, vals)
-        _block(char_terms(tokens, vocab.char_ngram), vocab.char_index, vocab.char_idf, w_chars, o_chars, cols, vals)
-        for h in d.hits:
-            k = flag_pos.get(h.flag.id)
-            if k is not None:
-                cols.append(o_flags + k)
-                vals.append(w_flags)
-        cols.append(o_pay + PAY_BUCKETS.index(money.bucket(d.usd_month)))
-        vals.append(w_pay)
+        c, v = row_features(vocab, d)
+        cols.extend(c)
+        vals.extend(v)
         indptr.append(len(cols))
-    X = sp.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int64)), shape=(len(docs), vocab.n_features))
-    X.sum_duplicates()
-    return X
+    return sp.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32),
+                          np.asarray(indptr, dtype=np.int64)), shape=(len(docs), vocab.n_features))
 
 
 def feature_names(vocab: Vocabulary) -> list[str]:

@@ -155,6 +155,9 @@ def lint(flags: tuple[Flag, ...] | None = None) -> list[str]:
             except re.error as exc:
                 problems.append(f"{where}: pattern {p!r} does not compile: {exc}")
                 continue
+            if any(ord(ch) < 32 for ch in p):
+                problems.append(f"{where}: pattern {p!r} contains a control character (a TOML escape such as \\b "
+                                f"in a double-quoted string? use single quotes)")
             if rx.search(""):
                 problems.append(f"{where}: pattern {p!r} matches the empty string")
             if p != p.lower() and not re.search(r"\\[A-Z]", p):

@@ -30,9 +30,16 @@ def verdict_for(risk: float, thresholds: dict[str, float]) -> str:
     return "ok"
 
 
+SCORER_FILE = bundlemod.SCORER_FILE
+
+
 @dataclass
 class LinearModel:
-    """The fitted model reduced to what scoring needs: featuriser state, weights, calibration."""
+    """The fitted model reduced to what scoring needs: featuriser state, weights, calibration.
+
+    Built from the scikit-learn pipeline, or from the bundle's scorer.npz (plain arrays, loaded
+    with allow_pickle=False), so that scoring needs neither scikit-learn nor pickle.
+    """
 
     vocab: featurize.Vocabulary
     coef: np.ndarray
@@ -40,11 +47,11 @@ class LinearModel:
     cal_a: float
     cal_b: float
 
-    def decision(self, X) -> np.ndarray:
-        return np.asarray(X @ self.coef).ravel() + self.intercept
+    def decision_row(self, cols: list[int], vals: list[float]) -> float:
+        return float(np.dot(self.coef[cols], vals)) + self.intercept
 
-    def proba(self, X) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(self.cal_a * self.decision(X) + self.cal_b))
+    def probability(self, decision: float) -> float:
+        return float(1.0 / (1.0 + np.exp(self.cal_a * decision + self.cal_b)))
 
     @classmethod
     def from_pipeline(cls, pipeline) -> "LinearModel":
@@ -56,36 +63,80 @@ class LinearModel:
         return cls(feats.vocabulary(), np.asarray(lr.coef_[0], dtype=np.float64), float(lr.intercept_[0]),
                    float(cal.a_), float(cal.b_))
 
+    def save_npz(self, path) -> None:
+        v = self.vocab
+        np.savez_compressed(
+            path,
+            word_terms=np.array("\n".join(sorted(v.word_index, key=v.word_index.get))),
+            char_terms=np.array("\n".join(sorted(v.char_index, key=v.char_index.get))),
+            word_idf=v.word_idf, char_idf=v.char_idf, flag_ids=np.array("\n".join(v.flag_ids)),
+            word_ngram=np.array(v.word_ngram), char_ngram=np.array(v.char_ngram), weights=np.array(v.weights),
+            coef=self.coef, params=np.array([self.intercept, self.cal_a, self.cal_b]))
+
+    @classmethod
+    def load_npz(cls, path) -> "LinearModel":
+        with np.load(path, allow_pickle=False) as z:
+            def index(joined: str) -> dict[str, int]:
+                return {t: i for i, t in enumerate(joined.split("\n"))} if joined else {}
+
+            flag_ids = str(z["flag_ids"])
+            vocab = featurize.Vocabulary(
+                word_ngram=tuple(int(x) for x in z["word_ngram"]), char_ngram=tuple(int(x) for x in z["char_ngram"]),
+                word_index=index(str(z["word_terms"])), char_index=index(str(z["char_terms"])),
+                word_idf=z["word_idf"], char_idf=z["char_idf"],
+                flag_ids=tuple(flag_ids.split("\n")) if flag_ids else (), weights=tuple(float(w) for w in z["weights"]))
+            intercept, a, b = (float(x) for x in z["params"])
+            return cls(vocab, np.asarray(z["coef"], dtype=np.float64), intercept, a, b)
+
 
 class Scorer:
-    def __init__(self, bundle: bundlemod.Bundle):
-        self.bundle = bundle
-        self.model = LinearModel.from_pipeline(bundle.pipeline)
-        self.thresholds = bundle.thresholds
+    def __init__(self, model: LinearModel, meta: dict[str, Any], name: str, version: str):
+        self.model = model
+        self.meta = meta
+        self.name = name
+        self.version = version
+        self.thresholds = {"review": float(meta["thresholds"]["review"]), "flagged": float(meta["thresholds"]["flagged"])}
         o_words, o_chars, o_flags, _ = self.model.vocab.offsets()
         self._flag_col = {fid: o_flags + k for k, fid in enumerate(self.model.vocab.flag_ids)}
 
     @classmethod
-    def load(cls, path=None) -> "Scorer":
-        return cls(bundlemod.load(path))
+    def from_bundle(cls, b: bundlemod.Bundle) -> "Scorer":
+        return cls(LinearModel.from_pipeline(b.pipeline), b.meta, b.name, b.version)
 
-    def risks(self, docs: list[featurize.Prepared]) -> tuple[np.ndarray, Any]:
-        X = featurize.transform(self.model.vocab, docs)
-        return self.model.proba(X), X
+    @classmethod
+    def load(cls, path=None, fast: bool = True) -> "Scorer":
+        """The bundle's verified scorer.npz when present (no scikit-learn import), else its skops pipeline."""
+        bundle_path = bundlemod.resolve_path(path)
+        meta = bundlemod.verify(bundle_path)
+        npz = bundle_path / SCORER_FILE
+        if fast and meta.get("scorer_sha256") and npz.is_file():
+            if bundlemod.sha256_file(npz) != meta["scorer_sha256"]:
+                raise bundlemod.BundleError(f"{npz} does not match the sha256 recorded in {bundlemod.META_FILE} "
+                                            f"(modified or damaged file); refusing to load it")
+            try:
+                model = LinearModel.load_npz(npz)
+            except (OSError, ValueError, KeyError) as exc:
+                raise bundlemod.BundleError(f"{npz} could not be read: {exc}") from None
+            b = bundlemod.Bundle(bundle_path, meta)
+            return cls(model, meta, b.name, b.version)
+        return cls.from_bundle(bundlemod.load(bundle_path))
+
+    def score_docs(self, docs: list[featurize.Prepared]) -> tuple[list[float], list[tuple[list[int], list[float]]]]:
+        rows = [featurize.row_features(self.model.vocab, d) for d in docs]
+        risks = [self.model.probability(self.model.decision_row(c, v)) for c, v in rows]
+        return risks, rows
 
     def score_texts(self, texts: Iterable[str], lang: str | None = None, explain: bool = True) -> list[dict[str, Any]]:
         docs = [featurize.prepare(t) for t in texts]
-        if not docs:
-            return []
-        risks, X = self.risks(docs)
-        return [self.result(d, float(r), X[i], lang=lang, explain=explain) for i, (d, r) in enumerate(zip(docs, risks))]
+        risks, rows = self.score_docs(docs)
+        return [self.result(d, r, row, lang=lang, explain=explain) for d, r, row in zip(docs, risks, rows)]
 
     # -- explanation -------------------------------------------------------------------------
     def _flag_contribution(self, flag_id: str, row) -> float | None:
         col = self._flag_col.get(flag_id)
         if col is None:
             return None
-        value = row[0, col] if hasattr(row, "shape") else 0.0
+        value = dict(zip(*row)).get(col, 0.0)
         return round(float(self.model.coef[col] * value), 4)
 
     def top_terms(self, doc: featurize.Prepared, row) -> list[dict[str, Any]]:
@@ -93,8 +144,7 @@ class Scorer:
         n-grams inside each word), mapped back to the ad as given."""
         vocab = self.model.vocab
         o_words, o_chars, _, _ = vocab.offsets()
-        row = row.tocsr() if hasattr(row, "tocsr") else row
-        value = dict(zip(row.indices.tolist(), row.data.tolist()))
+        value = dict(zip(*row))
         matches = list(featurize.WORD.finditer(doc.norm.text))
         tokens = [m.group() for m in matches]
         per_token = [0.0] * len(tokens)
@@ -165,7 +215,7 @@ class Scorer:
             "other_fraud": [f["id"] for f in flags if f["kind"] == "fraud"],
             "top_terms": self.top_terms(doc, row) if (explain and row is not None) else [],
             "contacts": contactmod.extract_contacts(doc.original),
-            "model": {"name": self.bundle.name, "version": self.bundle.version},
+            "model": {"name": self.name, "version": self.version},
         }
 
 

@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "data": {"train": [], "test": []},
     "features": {"word_ngram": [1, 2], "char_ngram": [2, 4], "min_df": 2, "max_word_features": 60000,
                  "max_char_features": 150000, "weights": [1.0, 1.0, 0.5, 0.5]},
-    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5},
+    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5, "language_balance": 0.0},
     "augment": {"copies": 1, "transforms_per_copy": 2, "fraction": 0.6},
     "thresholds": {"flagged_min_precision": 0.95, "review_min_precision": 0.80,
                    "flagged_floor": 0.5, "review_floor": 0.2},
@@ -122,6 +122,18 @@ def _git_commit() -> str | None:
         return None
 
 
+def language_weights(languages, power: float) -> np.ndarray:
+    """Per-row weights that lift languages with few examples: (share of an equal split / actual share) ** power."""
+    langs = np.asarray(languages, dtype=object)
+    if power == 0:
+        return np.ones(len(langs))
+    values, counts = np.unique(langs, return_counts=True)
+    equal = len(langs) / len(values)
+    factor = {v: (equal / c) ** power for v, c in zip(values, counts)}
+    w = np.array([factor[x] for x in langs])
+    return w / w.mean()
+
+
 def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
     """Fit the pipeline on a frame; returns (pipeline, out-of-fold probabilities, labels)."""
     from sklearn.calibration import CalibratedClassifierCV
@@ -148,12 +160,13 @@ def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
                             random_state=seed)
     progress(f"fitting {X.shape[0]} x {X.shape[1]} with {folds}-fold calibration")
     calibrated = CalibratedClassifierCV(lr, method="sigmoid", cv=splits, ensemble=False)
-    calibrated.fit(X, y)
+    calibrated.fit(X, y, sample_weight=language_weights(train_df["language"], float(c.get("language_balance", 0.0))))
     calibrated.cv = folds  # the split indices are not needed after fitting; keep the bundle small
     # Out-of-fold probabilities, exactly as the calibrator saw them, for choosing thresholds.
     from sklearn.model_selection import cross_val_predict
 
-    oof_scores = cross_val_predict(lr, X, y, cv=splits, method="decision_function")
+    oof_scores = cross_val_predict(lr, X, y, cv=splits, method="decision_function",
+                                   params={"sample_weight": language_weights(train_df["language"], float(c.get("language_balance", 0.0)))})
     calibrator = calibrated.calibrated_classifiers_[0].calibrators[0]
     oof_p = calibrator.predict(oof_scores)
     pipeline = Pipeline([("features", feats), ("classifier", calibrated)])
@@ -163,8 +176,9 @@ def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
 def train(config_path: str | Path, out_dir: str | Path, seed: int | None = None, force: bool = False,
           progress=lambda msg: None) -> dict[str, Any]:
     """Train from a config file and write a bundle to out_dir. Returns the bundle's meta."""
-    from .evaluate import evaluate_pipeline
+    from .evaluate import evaluate_scorer
     from .model_card import render_card
+    from .scoring import LinearModel, Scorer
 
     cfg = load_config(config_path)
     out_dir = Path(out_dir)
@@ -197,9 +211,11 @@ def train(config_path: str | Path, out_dir: str | Path, seed: int | None = None,
     }
     meta.update(_library_versions())
     progress("evaluating on the test split")
-    meta["metrics"] = evaluate_pipeline(pipeline, test_df, thresholds) if test_df is not None else None
+    linear = LinearModel.from_pipeline(pipeline)
+    scorer = Scorer(linear, meta, meta["name"], meta["version"])
+    meta["metrics"] = evaluate_scorer(scorer, test_df) if test_df is not None else None
     meta["training_seconds"] = round(time.perf_counter() - started, 1)
-    bundle.save(pipeline, meta, out_dir, render_card(meta), force=force)
+    bundle.save(pipeline, meta, out_dir, render_card(meta), force=force, scorer_writer=linear.save_npz)
     return bundle.read_meta(out_dir)
 
 

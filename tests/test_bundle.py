@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from jobscan import bundle
+from jobscan.featurize import prepare
 from jobscan.scoring import Scorer
 
 ADS = ["Lowongan CS Kamboja gaji USD 1.500, tiket ditanggung, DM Telegram", "Dijual HP bekas, mulus, Jakarta Selatan"]
@@ -18,9 +19,10 @@ def test_round_trip_gives_identical_probabilities(tiny_bundle, tmp_path):
     shutil.copytree(tiny_bundle, copy)
     p2 = bundle.load(copy).pipeline.predict_proba(ADS)
     assert np.array_equal(p1, p2)
-    # the scorer's own arithmetic agrees with the scikit-learn pipeline
-    scored = [r["risk"] for r in Scorer(b).score_texts(ADS)]
-    assert np.allclose(scored, np.round(p1[:, 1], 4), atol=1e-4)
+    # the scorer's own arithmetic, from the pipeline or from scorer.npz, agrees with scikit-learn
+    for scorer in (Scorer.from_bundle(b), Scorer.load(tiny_bundle)):
+        risks, _ = scorer.score_docs([prepare(t) for t in ADS])
+        assert np.allclose(risks, p1[:, 1], rtol=0, atol=1e-12)
 
 
 def test_meta_records_what_the_card_promises(tiny_bundle):
@@ -39,6 +41,15 @@ def test_modified_model_file_is_refused(tiny_bundle, tmp_path):
         f.write(b"\0")
     with pytest.raises(bundle.BundleError, match="does not match the sha256"):
         bundle.load(copy)
+
+
+def test_modified_fast_scorer_file_is_refused(tiny_bundle, tmp_path):
+    copy = tmp_path / "tampered-npz"
+    shutil.copytree(tiny_bundle, copy)
+    with open(copy / "scorer.npz", "ab") as f:
+        f.write(b"\0")
+    with pytest.raises(bundle.BundleError, match="does not match the sha256"):
+        Scorer.load(copy)
 
 
 def test_foreign_pickle_is_refused_without_running_it(tiny_bundle, tmp_path):

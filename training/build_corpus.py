@@ -5,7 +5,8 @@
 Reads datasets/scam-recruitment/parts/*.jsonl (the writers' files), validates every record,
 drops exact duplicates (after normalisation), and splits by source group, stratified by
 label x language x category, into datasets/scam-recruitment/{train,test}.jsonl. The split is
-fixed by SEED; rerunning gives the same files. It also splits shared/datasets/id-sms-spam into
+fixed: datasets/scam-recruitment/split.tsv records each group's side, and a group keeps its side
+when new parts are added (only new groups are assigned, with SEED). It also splits shared/datasets/id-sms-spam into
 datasets/id-sms-spam/{train,test}.csv (same CSV layout, CC BY-SA 4.0 like its source).
 """
 
@@ -80,16 +81,33 @@ def dedupe(rows: list[dict]) -> list[dict]:
     return kept
 
 
+SPLIT_FILE = OUT / "split.tsv"
+
+
+def read_split() -> dict[str, str]:
+    if not SPLIT_FILE.is_file():
+        return {}
+    out = {}
+    for line in SPLIT_FILE.read_text(encoding="utf-8").splitlines()[1:]:
+        group, which = line.split("\t")
+        out[group] = which
+    return out
+
+
 def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Groups already in split.tsv keep their side forever; new groups are split, stratified."""
     rng = random.Random(SEED)
+    known = read_split()
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         groups[r["group"]].append(r)
     strata: dict[tuple, list[str]] = defaultdict(list)
     for g, members in sorted(groups.items()):
+        if g in known:
+            continue
         first = members[0]
         strata[(first["label"], first["language"], first["category"])].append(g)
-    test_groups: set[str] = set()
+    test_groups: set[str] = {g for g, which in known.items() if which == "test"}
     for key in sorted(strata):
         gs = strata[key]
         rng.shuffle(gs)
@@ -100,6 +118,9 @@ def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
         test_groups.update(gs[:k])
     train = [r for r in rows if r["group"] not in test_groups]
     test = [r for r in rows if r["group"] in test_groups]
+    assignment = {**known, **{g: ("test" if g in test_groups else "train") for g in groups}}
+    SPLIT_FILE.write_text("group\tsplit\n" + "".join(f"{g}\t{w}\n" for g, w in sorted(assignment.items())),
+                          encoding="utf-8")
     return train, test
 
 
@@ -137,11 +158,35 @@ def split_sms() -> None:
     print(f"SMS: {len(unique)} unique rows, {len(unique) - cut} train, {cut} test")
 
 
+def counts_table(train: list[dict], test: list[dict]) -> str:
+    langs = sorted({r["language"] for r in train + test}, key=lambda x: (x not in ("id", "en"), x))
+    lines = ["| language | train 1 | train 0 | test 1 | test 0 | total |", "|---|---|---|---|---|---|"]
+    for lang in langs + ["all"]:
+        def n(rows, label):
+            return sum(1 for r in rows if r["label"] == label and (lang == "all" or r["language"] == lang))
+        cells = [n(train, 1), n(train, 0), n(test, 1), n(test, 0)]
+        lines.append(f"| {lang} | " + " | ".join(map(str, cells)) + f" | {sum(cells)} |")
+    cats = sorted({r["category"] for r in train + test})
+    lines += ["", "| category | train | test |", "|---|---|---|"]
+    for c in cats:
+        lines.append(f"| {c} | {sum(r['category'] == c for r in train)} | {sum(r['category'] == c for r in test)} |")
+    return "\n".join(lines)
+
+
+def update_card(train: list[dict], test: list[dict]) -> None:
+    card = OUT / "DATASET_CARD.md"
+    text = card.read_text(encoding="utf-8")
+    start, end = "<!-- counts -->", "<!-- /counts -->"
+    a, b = text.index(start) + len(start), text.index(end)
+    card.write_text(text[:a] + "\n" + counts_table(train, test) + "\n" + text[b:], encoding="utf-8")
+
+
 def main() -> None:
     rows = dedupe(load_parts())
     train, test = split(rows)
     write_jsonl(OUT / "train.jsonl", train)
     write_jsonl(OUT / "test.jsonl", test)
+    update_card(train, test)
     for name, part in (("train", train), ("test", test)):
         print(name, len(part), dict(Counter((r["language"], r["label"]) for r in part)))
     split_sms()
