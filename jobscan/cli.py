@@ -5,6 +5,7 @@ notes and errors to stderr. Exit codes: 0 success, 1 --fail-on met, 2 usage/inpu
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -132,56 +133,120 @@ def check(
 # ---------------------------------------------------------------- scan
 @app.command()
 def scan(
-    inputs: List[str] = typer.Argument(..., help="CSV, TSV, JSONL, JSON or TXT files, folders or globs; - for stdin."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (.csv, .jsonl, .json); JSONL on stdout if omitted."),
-    input_format: Optional[str] = typer.Option(None, "--input-format", help="csv, tsv, jsonl, json or txt (needed for stdin)."),
+    inputs: List[str] = typer.Argument(..., help="CSV, TSV, JSONL, JSON, TXT or Parquet files, folders or globs; - for stdin."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Output file (.csv, .jsonl, .json, .parquet); JSONL on stdout if omitted."),
+    input_format: Optional[str] = typer.Option(None, "--input-format", help="csv, tsv, jsonl, json, txt or parquet (needed for stdin)."),
     text_column: List[str] = typer.Option(["text"], "--text-column", "-c", help="Column(s) holding the text; several are joined."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding (default: detected)."),
-    force: bool = typer.Option(False, "--force", help="Replace an existing output file."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output file (or an interrupted scan)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted scan to the same output."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Processes scoring in parallel."),
+    chunk_size: int = typer.Option(256, "--chunk-size", min=1, max=100000, help="Posts per chunk (memory vs. checkpoint granularity)."),
+    watchlist: Optional[Path] = typer.Option(None, "--watchlist", help="File of known recruiter contacts or phrases, one per line."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write a self-contained HTML report."),
+    redact: bool = typer.Option(False, "--redact", help="Mask contacts and personal data in the outputs and the report."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of descriptions and the report: id or en."),
     fail_on: str = typer.Option("never", "--fail-on", help="Exit 1 when any post is at least: review, flagged."),
     model: Optional[str] = typer.Option(None, "--model", envvar="JOBSCAN_MODEL", help="Model bundle directory."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary on stderr."),
 ) -> None:
-    """Scan many posts: every input row comes back with risk, verdict and flags, in input order."""
-    from .batch import Summary, scan_rows
-    from .readers import InputError, expand_inputs, read_rows
+    """Scan many posts: every input row comes back with risk, verdict, flags, contacts and repost cluster, in input order."""
+    from .batch import ScanOptions, Summary, flatten
+    from .messages import locale_language
+    from .readers import InputError, expand_inputs
+    from .report import ReportBuilder
+    from .scanjob import ResumeError, estimate_rows, run, settings_of
+    from .watchlist import Watchlist, WatchlistError
     from .writers import OutputError, ResultWriter, output_format
 
     if fail_on not in FAIL_ON:
         raise _fail(f"--fail-on must be one of {', '.join(FAIL_ON)}")
+    if lang is not None and lang not in ("id", "en"):
+        raise _fail("--lang must be id or en")
+    if resume and force:
+        raise _fail("use either --resume or --force, not both")
+    human_lang = lang or locale_language() or "en"
+    _LANG["lang"] = human_lang
     try:
         files = expand_inputs(inputs)
         fmt = output_format(output)
-    except (InputError, OutputError) as exc:
+        if watchlist is not None:
+            Watchlist.load(watchlist)  # fail early on a bad watchlist
+    except (InputError, OutputError, WatchlistError) as exc:
         raise _fail(str(exc)) from None
-    scorer = _load_scorer(model)
-    summary = Summary()
+    if report is not None and report.exists() and not force and not resume:
+        raise _fail(f"{report} exists; use --force to replace it")
+    _load_scorer(model)
+    opts = ScanOptions(model=model, lang=lang, workers=workers, chunk_size=chunk_size,
+                       watchlist=str(watchlist) if watchlist else None, redact=redact)
+    settings = settings_of(opts, text_columns=list(text_column), input_format=input_format, encoding=encoding)
     try:
-        writer = ResultWriter(output, fmt, force=force)
+        writer = ResultWriter(output, fmt, force=force, resume=resume, flatten=flatten)
     except OutputError as exc:
         raise _fail(str(exc)) from None
+    summary = Summary()
+    builder = ReportBuilder(lang=human_lang, redact=redact) if report is not None else None
+    show_progress = not quiet and sys.stderr.isatty()
 
-    def rows():
-        for path in files:
-            yield from read_rows(path, input_format, text_column, encoding)
+    def notice(key: str, fields: dict) -> None:
+        if not quiet:
+            typer.echo(t(key, human_lang, **fields), err=True)
 
+    progress_ctx = None
+    update = None
+    if show_progress:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        progress_ctx = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]} posts/s"), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=True)
+        task = progress_ctx.add_task("scan", total=estimate_rows(files), rate="-")
+        import time as _time
+
+        started = _time.perf_counter()
+
+        def update(n: int) -> None:
+            elapsed = max(1e-6, _time.perf_counter() - started)
+            progress_ctx.update(task, completed=n, rate=f"{n / elapsed:,.0f}")
+
+        progress_ctx.start()
     try:
-        for out in scan_rows(rows(), scorer, flat=(fmt == "csv"), summary=summary):
-            writer.write(out)
+        run(files, writer, opts, input_format=input_format, text_columns=list(text_column), encoding=encoding,
+            resume=resume, settings=settings, report=builder, summary=summary, progress=update, notice=notice)
         writer.close()
-    except (InputError, OutputError) as exc:
-        writer.abort()
+    except (InputError, OutputError, ResumeError, WatchlistError) as exc:
+        if progress_ctx:
+            progress_ctx.stop()
+        writer.keep() if resume else writer.abort()
         raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        if progress_ctx:
+            progress_ctx.stop()
+        writer.keep()
+        if writer.path is not None:
+            typer.echo(t("scan.interrupted", human_lang, rows=summary.rows), err=True)
+        raise typer.Exit(130)
     except BaseException:
-        writer.abort()
+        if progress_ctx:
+            progress_ctx.stop()
+        writer.keep()
         raise
+    if progress_ctx:
+        progress_ctx.stop()
+    if builder is not None:
+        scorer = _load_scorer(model)
+        tmp = report.with_name(f".{report.name}.part")
+        tmp.write_text(builder.render({"name": scorer.name, "version": scorer.version}), encoding="utf-8")
+        os.replace(tmp, report)
+        notice("scan.report_written", {"path": str(report)})
     if not quiet:
         s = summary.to_dict()
-        v = s["verdicts"]
-        typer.echo(f"scanned {s['rows']} rows: {v['flagged']} flagged, {v['review']} review, {v['ok']} ok, "
-                   f"{s['errors']} errors", err=True)
+        typer.echo(t("scan.summary", human_lang, rows=s["rows"], errors=s["errors"], **s["verdicts"]), err=True)
         if s["top_flags"]:
-            typer.echo("most frequent flags: " + ", ".join(f"{k} ({n})" for k, n in s["top_flags"][:5]), err=True)
+            typer.echo(t("scan.top_flags", human_lang) + ": " + ", ".join(f"{k} ({n})" for k, n in s["top_flags"][:5]), err=True)
+        if s["top_contacts"]:
+            typer.echo(t("scan.top_contacts", human_lang) + ": " + ", ".join(f"{k} ({n})" for k, n in s["top_contacts"][:5]), err=True)
     if fail_on != "never":
         hit = summary.verdicts["flagged"] + (summary.verdicts["review"] if fail_on == "review" else 0)
         if hit:

@@ -64,13 +64,12 @@ def check(df: pd.DataFrame, against: pd.DataFrame | None = None, near_threshold:
         if overlap:
             problems.append(f"{len(overlap)} test texts also appear in the training data (e.g. {', '.join(map(str, overlap[:3]))})")
         idx = neardup.ClusterIndex(threshold=near_threshold)
-        for t in df["text"]:
-            idx.add(t)
+        for i, t in enumerate(df["text"]):
+            idx.add(i, neardup.signature(normalize_text(t)))
         n_train = len(df)
         near = []
         for k, t in enumerate(against["text"]):
-            c = idx.add(t)
-            if c < n_train:
+            if idx.add(n_train + k, neardup.signature(normalize_text(t))) < n_train:
                 near.append(against["id"].iloc[k])
         near = [i for i in near if i not in set(overlap)]
         if near:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import repeat
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,8 +43,9 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     norm = normalize(text)
-    hits = tuple(flagmod.match(norm, text))
-    return Prepared(text, norm, hits, money.monthly_usd(norm.text))
+    found = money.amounts(norm.text)
+    hits = tuple(flagmod.match(norm, text, found))
+    return Prepared(text, norm, hits, money.monthly_usd(norm.text, found))
 
 
 def word_terms(tokens: list[str], ngram: tuple[int, int]) -> list[str]:
@@ -126,20 +128,18 @@ def fit_vocabulary(docs: list[Prepared], word_ngram=(1, 2), char_ngram=(2, 4), m
 
 def _block(terms: list[str], index: dict[str, int], idf: np.ndarray, weight: float,
            offset: int, cols: list[int], vals: list[float]) -> None:
+    """Append one block's columns: sublinear tf x idf over the known terms, L2-normalised x weight."""
     counts = Counter(terms)
-    local_cols = []
-    local_vals = []
-    for term, count in counts.items():
-        j = index.get(term)
-        if j is not None:
-            local_cols.append(j)
-            local_vals.append((1.0 + math.log(count)) * idf[j])
-    if not local_cols:
+    js = np.fromiter(map(index.get, counts, repeat(-1)), dtype=np.int64, count=len(counts))
+    known = js >= 0
+    if not known.any():
         return
-    norm = math.sqrt(sum(v * v for v in local_vals)) or 1.0
-    scale = weight / norm
-    cols.extend(offset + j for j in local_cols)
-    vals.extend(v * scale for v in local_vals)
+    j = js[known]
+    tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
+    v = (1.0 + np.log(tf)) * idf[j]
+    v *= weight / (math.sqrt(float(v @ v)) or 1.0)
+    cols.extend((j + offset).tolist())
+    vals.extend(v.tolist())
 
 
 def row_features(vocab: Vocabulary, doc: Prepared) -> tuple[list[int], list[float]]:

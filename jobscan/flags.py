@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from . import money
+from .literals import LiteralSet, required_literals
 from .normalize import Normalized
 
 KINDS = ("risk", "fraud", "context")
@@ -37,6 +39,8 @@ class Flag:
     description_id: str
     computed: str | None = None
     compiled: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
+    # For each pattern, literals of which at least one occurs in any match (None: no prefilter).
+    gates: tuple[tuple[str, ...] | None, ...] = field(default=(), compare=False, repr=False)
 
     def description(self, lang: str) -> str:
         return self.description_id if lang == "id" else self.description_en
@@ -72,6 +76,7 @@ def catalogue() -> tuple[Flag, ...]:
             id=entry["id"], group=entry["group"], kind=entry["kind"], languages=tuple(entry["languages"]),
             patterns=patterns, description_en=entry["description_en"], description_id=entry["description_id"],
             computed=entry.get("computed"), compiled=tuple(re.compile(p) for p in patterns),
+            gates=tuple(required_literals(p) for p in patterns),
         ))
     return tuple(flags)
 
@@ -101,16 +106,48 @@ def _evidence(norm: Normalized, original: str, spans: list[tuple[int, int]]) -> 
     return tuple(Evidence(original[a:b], a, b) for a, b in merged[:MAX_EVIDENCE])
 
 
-def match(norm: Normalized, original: str) -> list[Hit]:
-    """Every catalogue flag that fires on the ad, with up to three quoted pieces of evidence."""
+@lru_cache(maxsize=1)
+def _prefilter() -> tuple[LiteralSet, list[tuple[tuple[int, int], ...]], frozenset[tuple[int, int]]]:
+    """All prefilter literals; for each, the (flag, pattern) positions it unlocks; and the
+    positions that have no prefilter and always run."""
+    unlocks: dict[str, list[tuple[int, int]]] = {}
+    always = set()
+    for fi, flag in enumerate(catalogue()):
+        for pi, gate in enumerate(flag.gates):
+            if gate is None:
+                always.add((fi, pi))
+            else:
+                for lit in gate:
+                    unlocks.setdefault(lit, []).append((fi, pi))
+    lits = LiteralSet(unlocks)
+    return lits, [tuple(unlocks[lit]) for lit in lits.literals], frozenset(always)
+
+
+def candidate_patterns(text: str) -> set[tuple[int, int]]:
+    """(flag, pattern) positions whose prefilter passes on `text`."""
+    lits, unlocks, always = _prefilter()
+    out = set(always)
+    for i in lits.present(text):
+        out.update(unlocks[i])
+    return out
+
+
+def match(norm: Normalized, original: str, amounts: list[money.Amount] | None = None) -> list[Hit]:
+    """Every catalogue flag that fires on the ad, with up to three quoted pieces of evidence.
+    `amounts` are the pay amounts of the normalised text, when already parsed."""
     hits = []
     text = norm.text
-    for flag in catalogue():
+    if amounts is None:
+        amounts = money.amounts(text)
+    candidates = candidate_patterns(text)
+    for fi, flag in enumerate(catalogue()):
         spans: list[tuple[int, int]] = []
         if flag.computed == "pay":
-            spans = [(a.start, a.end) for a in money.amounts(text) if money.HIGH_PAY_USD <= a.usd_month <= 50_000]
+            spans = [(a.start, a.end) for a in amounts if money.HIGH_PAY_USD <= a.usd_month <= 50_000]
         else:
-            for pattern in flag.compiled:
+            for pi, pattern in enumerate(flag.compiled):
+                if (fi, pi) not in candidates:
+                    continue
                 for m in pattern.finditer(text):
                     if m.end() > m.start():
                         spans.append(m.span())
@@ -155,11 +192,13 @@ def lint(flags: tuple[Flag, ...] | None = None) -> list[str]:
             except re.error as exc:
                 problems.append(f"{where}: pattern {p!r} does not compile: {exc}")
                 continue
+            literal = re.sub(r"\\[A-Za-z]", "", p)  # escapes such as \S or \B are not text
+            if unicodedata.normalize("NFKC", literal).casefold() != literal:
+                problems.append(f"{where}: pattern {p!r} is not NFKC-normalised and case-folded like the text it "
+                                f"is matched against (it can never match as written)")
             if any(ord(ch) < 32 for ch in p):
                 problems.append(f"{where}: pattern {p!r} contains a control character (a TOML escape such as \\b "
                                 f"in a double-quoted string? use single quotes)")
             if rx.search(""):
                 problems.append(f"{where}: pattern {p!r} matches the empty string")
-            if p != p.lower() and not re.search(r"\\[A-Z]", p):
-                problems.append(f"{where}: pattern {p!r} has upper case, but text is matched case-folded")
     return problems

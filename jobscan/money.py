@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from .literals import LiteralSet, required_literals
 
 USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1 / 35, "vnd": 1 / 25000,
            "cny": 1 / 7.2, "aed": 1 / 3.67, "inr": 1 / 84, "khr": 1 / 4100, "mmk": 1 / 2100, "twd": 1 / 32}
@@ -65,11 +68,37 @@ def _number(raw: str) -> float | None:
         return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def _prefilter():
+    unlocks: dict[str, list[int]] = {}
+    always = set()
+    for k, (pattern, _) in enumerate(_RULES):
+        gate = required_literals(pattern.pattern)
+        if gate is None:
+            always.add(k)
+        else:
+            for lit in gate:
+                unlocks.setdefault(lit, []).append(k)
+    lits = LiteralSet(unlocks)
+    return lits, [unlocks[lit] for lit in lits.literals], frozenset(always)
+
+
 def amounts(norm_text: str) -> list[Amount]:
     """Every pay amount found, converted to USD per month, with its span in `norm_text`."""
     found: list[Amount] = []
+    if not _DIGIT.search(norm_text):
+        return found
     taken: list[tuple[int, int]] = []
-    for pattern, currency in _RULES:
+    lits, unlocks, always = _prefilter()
+    candidates = set(always)
+    for i in lits.present(norm_text):
+        candidates.update(unlocks[i])
+    for k, (pattern, currency) in enumerate(_RULES):
+        if k not in candidates:
+            continue
         for m in pattern.finditer(norm_text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
@@ -101,9 +130,9 @@ def amounts(norm_text: str) -> list[Amount]:
     return found
 
 
-def monthly_usd(norm_text: str) -> float | None:
+def monthly_usd(norm_text: str, found: list[Amount] | None = None) -> float | None:
     """The highest plausible monthly pay in the text (amounts above USD 50,000 are ignored)."""
-    vals = [a.usd_month for a in amounts(norm_text) if a.usd_month <= 50_000]
+    vals = [a.usd_month for a in (amounts(norm_text) if found is None else found) if a.usd_month <= 50_000]
     return max(vals) if vals else None
 
 

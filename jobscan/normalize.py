@@ -38,7 +38,7 @@ _CURRENCY_TOKEN = re.compile(r"(?:rp|rm|usd|idr|php|thb|myr|aed|inr|rs|us|p)\d")
 _TOKEN = re.compile(r"[\w@$!|]+")
 _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-*·_]){3,}[^\W\d_](?![^\W\d_])")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
 @dataclass(frozen=True)
@@ -66,28 +66,64 @@ def _is_symbol(ch: str) -> bool:
     return cat in ("So", "Sk", "Cs", "Co") or 0x1F000 <= ord(ch) <= 0x1FAFF
 
 
+# ASCII runs take a fast path (lower-casing); an ASCII letter followed by a combining mark is
+# left to the per-grapheme path so that NFKC can compose it ("e" + U+0301 -> "é").
+_ASCII_RUN = re.compile(r"(?:[\x00-\x7f](?![\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]))+")
+_ASCII_MAP = str.maketrans({"^": " ", "`": " "})
+_GRAPHEME_CACHE: dict[str, str] = {}
+_MARK_CACHE: dict[str, bool] = {}
+
+
+def _is_mark(ch: str) -> bool:
+    r = _MARK_CACHE.get(ch)
+    if r is None:
+        r = unicodedata.category(ch).startswith("M") and ch not in "\ufe0e\ufe0f"
+        if len(_MARK_CACHE) < 100_000:
+            _MARK_CACHE[ch] = r
+    return r
+
+
+def _norm_grapheme(grapheme: str) -> str:
+    out = _GRAPHEME_CACHE.get(grapheme)
+    if out is None:
+        base = grapheme[0]
+        if _is_dropped(base):
+            out = ""
+        elif _is_symbol(base):
+            out = " "
+        else:
+            out = "".join(ch for ch in unicodedata.normalize("NFKC", grapheme).casefold().translate(HOMOGLYPHS)
+                          if not _is_dropped(ch))
+        if len(_GRAPHEME_CACHE) < 100_000:
+            _GRAPHEME_CACHE[grapheme] = out
+    return out
+
+
+def _other_pass(text: str, a: int, b: int, chars: list[str], offs: list[tuple[int, int]]) -> None:
+    i = a
+    while i < b:
+        j = i + 1
+        while j < b and _is_mark(text[j]):
+            j += 1
+        for ch in _norm_grapheme(text[i:j]):
+            chars.append(ch)
+            offs.append((i, j))
+        i = j
+
+
 def _unicode_pass(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     chars: list[str] = []
     offs: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and unicodedata.category(text[j]).startswith("M") and text[j] not in "\ufe0e\ufe0f":
-            j += 1
-        grapheme = text[i:j]
-        base = grapheme[0]
-        if _is_dropped(base):
-            i += 1
-            continue
-        if _is_symbol(base):
-            out = " "
-        else:
-            out = unicodedata.normalize("NFKC", grapheme).casefold().translate(HOMOGLYPHS)
-        for ch in out:
-            if not _is_dropped(ch):
-                chars.append(ch)
-                offs.append((i, j))
-        i = j
+    last = 0
+    for m in _ASCII_RUN.finditer(text):
+        a, b = m.span()
+        if a > last:
+            _other_pass(text, last, a, chars, offs)
+        chars.extend(m.group().lower().translate(_ASCII_MAP))
+        offs.extend(zip(range(a, b), range(a + 1, b + 1)))
+        last = b
+    if last < len(text):
+        _other_pass(text, last, len(text), chars, offs)
     return chars, offs
 
 
@@ -96,10 +132,13 @@ Spans = list[tuple[int, int]]
 
 def _rewrite(text: str, offs: Spans, pattern: re.Pattern[str], repl) -> tuple[str, Spans]:
     """Apply `repl(match) -> str | None` to every match, keeping the offset map in step."""
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return text, offs
     out: list[str] = []
     new_offs: Spans = []
     last = 0
-    for m in pattern.finditer(text):
+    for m in matches:
         r = repl(m)
         if r is None:
             continue
@@ -151,7 +190,7 @@ def _latin(c: str) -> bool:
 
 def _unleet(m: re.Match[str]):
     tok = m.group()
-    if not any(c in LEET for c in tok) or _UNIT_TOKEN.match(tok) or _CURRENCY_TOKEN.match(tok):
+    if tok.isalpha() or tok.isdigit() or not any(c in LEET for c in tok) or _UNIT_TOKEN.match(tok) or _CURRENCY_TOKEN.match(tok):
         return None
     letters = sum(_latin(c) for c in tok)
     if letters < 2:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "txt")
+FORMATS = ("csv", "tsv", "jsonl", "json", "txt", "parquet")
 _EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-        ".txt": "txt", ".text": "txt"}
+        ".txt": "txt", ".text": "txt", ".parquet": "parquet"}
 MAX_TEXT_CHARS = 100_000  # longer texts are scored on their first 100,000 characters
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -38,7 +38,8 @@ class Row:
     error: str | None = None
 
 
-def detect_encoding(head: bytes) -> str:
+def detect_encoding(head: bytes, complete: bool = False) -> str:
+    """The encoding of a file from its first bytes (`complete` when `head` is the whole file)."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
@@ -49,7 +50,7 @@ def detect_encoding(head: bytes) -> str:
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:  # a character cut at the end of the sample
+        if not complete and exc.start >= len(head) - 3:  # a character cut at the end of the sample
             return "utf-8"
         return "cp1252"
 
@@ -104,7 +105,7 @@ def _open_text(path: str, encoding: str | None) -> tuple[io.TextIOBase, str]:
             head = f.read(65536)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    enc = encoding or detect_encoding(head)
+    enc = encoding or detect_encoding(head, complete=len(head) < 65536)
     try:
         codecs.lookup(enc)
     except LookupError:
@@ -220,12 +221,38 @@ def _read_txt(f, source: str) -> Iterator[Row]:
         yield Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
 
 
+def _read_parquet(path: str, columns: list[str]) -> Iterator[Row]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("Parquet needs pyarrow: pip install 'jobscan[parquet]'") from None
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as exc:
+        raise InputError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
+    names = pf.schema_arrow.names
+    if not any(c in names for c in columns):
+        raise InputError(f"{path}: no column named {' or '.join(repr(c) for c in columns)} "
+                         f"(columns: {', '.join(names[:12])}); choose one with --text-column")
+    n = 0
+    for batch in pf.iter_batches(batch_size=4096):
+        for data in batch.to_pylist():
+            n += 1
+            text, err = _text_of(data, columns)
+            yield Row(path, n, data, text, f"row {n}: {err}" if err else None)
+
+
 def read_rows(path: str, fmt: str | None = None, text_columns: list[str] | None = None,
               encoding: str | None = None) -> Iterator[Row]:
     columns = text_columns or ["text"]
     if path == "-" and not fmt:
         raise InputError("reading from stdin needs --input-format (csv, tsv, jsonl, json or txt)")
     fmt = format_for(path, fmt)
+    if fmt == "parquet":
+        if path == "-":
+            raise InputError("Parquet cannot be read from stdin; give a file")
+        yield from _read_parquet(path, columns)
+        return
     f, _ = _open_text(path, encoding)
     source = "<stdin>" if path == "-" else path
     try:

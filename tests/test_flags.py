@@ -7,12 +7,30 @@ def test_catalogue_lints_clean():
 
 
 def test_lint_reports_broken_flags():
-    bad = flags.Flag(id="bad id", group="pay", kind="nope", languages=("en",), patterns=("(unclosed",),
-                     description_en="x", description_id="x")
+    bad = flags.Flag(id="bad id", group="pay", kind="nope", languages=("en",),
+                     patterns=("(unclosed", "\x08o'smach\x08", "Gaji", "กำไร"), description_en="x", description_id="x")
     problems = flags.lint((bad, bad))
     text = "\n".join(problems)
     assert "UPPER_SNAKE_CASE" in text and "duplicate" in text and "kind" in text
     assert "does not compile" in text and "copy of the English" in text
+    assert "control character" in text  # a TOML "\b" that became a backspace
+    assert text.count("not NFKC-normalised") == 2  # upper case, and Thai sara am that NFKC splits
+
+
+def test_prefilter_never_hides_a_match():
+    """The literal prefilter may skip a pattern only when the pattern cannot match."""
+    import json
+
+    from .conftest import TRAIN
+
+    texts = [json.loads(x)["text"] for x in TRAIN.read_text(encoding="utf-8").splitlines()[:400]]
+    for text in texts:
+        norm = normalize(text).text
+        candidates = flags.candidate_patterns(norm)
+        for fi, flag in enumerate(flags.catalogue()):
+            for pi, rx in enumerate(flag.compiled):
+                if rx.search(norm):
+                    assert (fi, pi) in candidates, (flag.id, rx.pattern)
 
 
 def test_every_flag_has_both_languages():
