@@ -42,7 +42,10 @@ def for_result(text: str, language: str, lang: str, country: str | None = None, 
             pass
         else:
             continue
-        out.append({"name": ch["name"], "contact": ch["contact"], "what": ch["what_id"] if lang == "id" else ch["what_en"],
+        ind = lang == "id"
+        out.append({"name": ch.get("name_id", ch["name"]) if ind else ch["name"],
+                    "contact": ch.get("contact_id", ch["contact"]) if ind else ch["contact"],
+                    "what": ch["what_id"] if ind else ch["what_en"],
                     "country": ch["country"], "source": ch["source"], "source_date": ch["source_date"],
                     "copied": ch["copied"]})
     return out

@@ -46,8 +46,11 @@ def _init_worker(model: str | None, watchlist: str | None) -> None:
 
 def score_chunk(texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
     """Results and near-duplicate signatures for a chunk of texts (runs in a worker)."""
-    scorer = _WORKER["scorer"]
-    watch = _WORKER["watchlist"]
+    return score_texts_with(_WORKER["scorer"], _WORKER["watchlist"], texts, lang)
+
+
+def score_texts_with(scorer, watch, texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
+    """`score_chunk` with an explicit scorer and watchlist (the Dask engine keeps its own per worker)."""
     docs = [featurize.prepare(t) for t in texts]
     risks, rows = scorer.score_docs(docs)
     out = []

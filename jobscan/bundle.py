@@ -83,12 +83,20 @@ def default_bundle_path() -> Path:
 
 
 def resolve_path(path: str | os.PathLike | None) -> Path:
-    if path:
-        return Path(path)
-    env = os.environ.get(ENV_MODEL)
-    if env:
-        return Path(env)
-    return default_bundle_path()
+    """--model, else JOBSCAN_MODEL, else the default chosen with `jobscan models use`, else the
+    shipped model. A value that is not an existing path may name a registered bundle
+    (`default` is the shipped one; see jobscan.registry)."""
+    from . import registry
+
+    given = path or os.environ.get(ENV_MODEL)
+    if given:
+        p = Path(given)
+        if not p.exists():
+            named = registry.lookup(str(given))
+            if named is not None:
+                return named
+        return p
+    return registry.saved_default() or default_bundle_path()
 
 
 def read_meta(path: Path) -> dict[str, Any]:
@@ -153,6 +161,8 @@ def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: b
     import skops.io as sio
     from zipfile import ZIP_DEFLATED
 
+    from .reproducible import canonicalize_skops
+
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise BundleError(f"{out_dir} exists and is not empty; use --force to replace it")
@@ -160,12 +170,16 @@ def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: b
     tmp = Path(tempfile.mkdtemp(prefix=".jobscan-bundle-", dir=out_dir.parent))
     try:
         sio.dump(pipeline, tmp / MODEL_FILE, compression=ZIP_DEFLATED, compresslevel=9)
+        canonicalize_skops(tmp / MODEL_FILE)  # same model, same bytes, same model_sha256
         meta = dict(meta, format_version=FORMAT_VERSION, model_sha256=sha256_file(tmp / MODEL_FILE))
         if scorer_writer is not None:
             scorer_writer(tmp / SCORER_FILE)
             meta["scorer_sha256"] = sha256_file(tmp / SCORER_FILE)
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         (tmp / CARD_FILE).write_text(card, encoding="utf-8")
+        os.chmod(tmp, 0o755)  # mkdtemp makes it private; a bundle is meant to be shared and packaged
+        for f in tmp.iterdir():
+            os.chmod(f, 0o644)
         if out_dir.exists():
             old = out_dir.with_name(out_dir.name + ".old-" + os.urandom(4).hex())
             out_dir.rename(old)

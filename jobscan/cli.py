@@ -149,6 +149,8 @@ def scan(
     fail_on: str = typer.Option("never", "--fail-on", help="Exit 1 when any post is at least: review, flagged."),
     model: Optional[str] = typer.Option(None, "--model", envvar="JOBSCAN_MODEL", help="Model bundle directory."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary on stderr."),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster, with the dask extra installed; -o names an output folder)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://HOST:8786) for --engine dask; default: a local cluster of --workers processes."),
 ) -> None:
     """Scan many posts: every input row comes back with risk, verdict, flags, contacts and repost cluster, in input order."""
     from .batch import ScanOptions, Summary, flatten
@@ -167,6 +169,16 @@ def scan(
         raise _fail("use either --resume or --force, not both")
     human_lang = lang or locale_language() or "en"
     _LANG["lang"] = human_lang
+    if engine not in ("local", "dask"):
+        raise _fail("--engine must be local or dask")
+    if scheduler and engine != "dask":
+        raise _fail("--scheduler needs --engine dask")
+    if engine == "dask":
+        _scan_dask(inputs, output, input_format=input_format, text_column=list(text_column), encoding=encoding,
+                   force=force, resume=resume, workers=workers, chunk_size=chunk_size, watchlist=watchlist,
+                   report=report, redact=redact, lang=lang, fail_on=fail_on, model=model, quiet=quiet,
+                   scheduler=scheduler, human_lang=human_lang)
+        return
     try:
         files = expand_inputs(inputs)
         fmt = output_format(output)
@@ -253,6 +265,60 @@ def scan(
             raise typer.Exit(1)
 
 
+def _scan_dask(inputs: List[str], output: Optional[str], *, input_format, text_column, encoding, force, resume, workers,
+               chunk_size, watchlist, report, redact, lang, fail_on, model, quiet, scheduler, human_lang) -> None:
+    """`scan --engine dask`: hands the scan to jobscan.dask_engine."""
+    try:
+        from . import dask_engine
+
+        dask_engine.require()
+    except ImportError:
+        raise _fail("--engine dask needs Dask: pip install 'jobscan[dask]'") from None
+    from .batch import ScanOptions
+    from .readers import InputError, expand_inputs
+    from .watchlist import Watchlist, WatchlistError
+
+    if output is None:
+        raise _fail("--engine dask needs -o OUTPUT_DIR (a folder: NAME.parquet, NAME.csv or NAME.jsonl)")
+    if resume:
+        raise _fail("--resume is not available with --engine dask: run the scan again (with --force)")
+    if report is not None:
+        raise _fail("--report is not available with --engine dask")
+    try:
+        files = expand_inputs(inputs)
+        if watchlist is not None:
+            Watchlist.load(watchlist)
+    except (InputError, WatchlistError) as exc:
+        raise _fail(str(exc)) from None
+    _load_scorer(model)
+    opts = ScanOptions(model=model, lang=lang, workers=workers, chunk_size=chunk_size,
+                       watchlist=str(watchlist) if watchlist else None, redact=redact)
+    try:
+        summary, _ = dask_engine.scan(files, output, opts, text_columns=text_column, input_format=input_format,
+                                      encoding=encoding, scheduler=scheduler, force=force,
+                                      notice=(lambda m: None) if quiet else (lambda m: typer.echo(m, err=True)))
+    except (InputError, dask_engine.DaskScanError) as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted: nothing was written (a Dask scan cannot be resumed; run it again)", err=True)
+        raise typer.Exit(130)
+    if not quiet:
+        _echo_summary(summary, human_lang)
+    if fail_on != "never":
+        hit = summary.verdicts["flagged"] + (summary.verdicts["review"] if fail_on == "review" else 0)
+        if hit:
+            raise typer.Exit(1)
+
+
+def _echo_summary(summary, human_lang: str) -> None:
+    s = summary.to_dict()
+    typer.echo(t("scan.summary", human_lang, rows=s["rows"], errors=s["errors"], **s["verdicts"]), err=True)
+    if s["top_flags"]:
+        typer.echo(t("scan.top_flags", human_lang) + ": " + ", ".join(f"{k} ({n})" for k, n in s["top_flags"][:5]), err=True)
+    if s["top_contacts"]:
+        typer.echo(t("scan.top_contacts", human_lang) + ": " + ", ".join(f"{k} ({n})" for k, n in s["top_contacts"][:5]), err=True)
+
+
 # ---------------------------------------------------------------- train / evaluate
 @app.command()
 def train(
@@ -283,6 +349,7 @@ def evaluate(
     data: List[Path] = typer.Argument(..., help="Labelled JSONL/CSV files (text, label; optional language, category)."),
     fmt: str = typer.Option("markdown", "--format", help="markdown or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the report to this file."),
+    robustness: bool = typer.Option(False, "--robustness", help="Also score the data rewritten by each evasion transform (l33t, spacing, zero-width, look-alikes, emoji, caps, line breaks, abbreviations, all combined)."),
 ) -> None:
     """Precision, recall and F1 at both thresholds, PR-AUC, calibration, slices by language and category."""
     from .dataset import DataError, read_many
@@ -299,6 +366,11 @@ def evaluate(
     m["model"] = {"name": scorer.name, "version": scorer.version}
     m["data"] = [str(p) for p in data]
     text = json.dumps(m, indent=2, ensure_ascii=False) if fmt == "json" else to_markdown(m, f"{scorer.name} on {', '.join(p.name for p in data)}")
+    if robustness:
+        from .robustness import robustness as run_robustness, to_markdown as robustness_markdown
+
+        m["robustness"] = run_robustness(scorer, df)
+        text = json.dumps(m, indent=2, ensure_ascii=False) if fmt == "json" else text + "\n" + robustness_markdown(m["robustness"])
     typer.echo(text)
     if output:
         output.write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
@@ -372,3 +444,6 @@ def main() -> None:
         _fail(f"internal error: {type(exc).__name__}: {exc}")
         sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+from . import cli_trainers  # noqa: E402,F401  registers trainer commands

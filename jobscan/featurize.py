@@ -29,7 +29,7 @@ from . import flags as flagmod
 from . import money
 from .normalize import Normalized, normalize
 
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"\w+|\?")  # "?" is a token: questions quoting an ad are not ads
 PAY_BUCKETS = tuple(name for name, _ in money.BUCKETS)
 
 

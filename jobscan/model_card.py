@@ -55,6 +55,27 @@ def render_card(meta: dict[str, Any]) -> str:
     ]
     if m:
         lines.append(to_markdown(m, "Test split"))
+        lines += ["### Against the project's bars", "", "| bar | measured | met |", "|---|---|---|"]
+        for lang in ("id", "en"):
+            r = m["by_language"].get(lang)
+            if r:
+                f1 = r["flagged"]["f1"]
+                lines.append(f"| F1 at flagged, {lang} >= 0.92 | {f1:.3f} | {'yes' if f1 >= 0.92 else 'no'} |")
+        for lang, r in m["by_language"].items():
+            if lang in ("id", "en"):
+                continue
+            f1 = r["flagged"]["f1"]
+            if r["n"] >= 20:
+                lines.append(f"| F1 at flagged, {lang} >= 0.80 | {f1:.3f} | {'yes' if f1 >= 0.80 else 'no'} |")
+            else:
+                lines.append(f"| F1 at flagged, {lang} (only {r['n']} test items: no bar) | {f1:.3f} | - |")
+        hard = m.get("hard_negatives_flagged_rate")
+        if hard is not None:
+            lines.append(f"| warnings, news and quoting questions flagged <= 5% | {hard:.1%} | {'yes' if hard <= 0.05 else 'no'} |")
+        secs = meta.get("training_seconds")
+        if secs is not None:
+            lines.append(f"| full training <= 180 s (2 cores) | {secs} s | {'yes' if secs <= 180 else 'no'} |")
+        lines.append("")
     lines += [
         "## Bias, risks and limitations",
         "- The test split is written by the same team as the training data: it measures how well the model learned "

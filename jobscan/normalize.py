@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from . import contacts
 
-NORMALIZER_VERSION = 1
+NORMALIZER_VERSION = 2
 
 # Cyrillic and Greek letters that look like Latin ones (after case folding).
 HOMOGLYPHS = str.maketrans({
@@ -33,8 +33,14 @@ HOMOGLYPHS = str.maketrans({
 })
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g", "@": "a", "$": "s", "!": "i", "|": "l"}
 # Number + unit tokens that must keep their digits ("5jt", "8juta", "3k", "20rb", "24h").
-_UNIT_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:jt|juta|jeti|rb|ribu|k|m|usd|rm|php|thb|vnd|tr|h|hr|hrs|th|thn|tahun|bulan|bln|x|am|pm|st|nd|rd|an)$")
-_CURRENCY_TOKEN = re.compile(r"(?:rp|rm|usd|idr|php|thb|myr|aed|inr|rs|us|p)\d")
+_UNIT_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:jt|juta|jeti|rb|ribu|k|m|usd|rm|php|thb|vnd|tr|h|hr|hrs|th|thn|tahun|bulan|bln|x|am|pm|an"
+                         r"|s|jam|hari|menit|mnt|minggu|mgg|kg|gb|pcs|yo|min|mins|days?|hours?|weeks?|months?|years?|yrs?)$")
+_ORDINAL_TOKEN = re.compile(r"\d*(?:1st|2nd|3rd)$")
+# A currency followed by an amount ("rp5jt", "usd1500"), not a word that starts like one ("p4y", "p0sisi").
+_CURRENCY_TOKEN = re.compile(r"(?:rp|rm|usd|idr|php|thb|myr|aed|inr|rs|us|p)\d+(?:[.,]\d+)?(?:jt|juta|rb|ribu|k|m|an)?$")
+# Acronyms with a leet-like digit that are real words in the ads (Indonesian migrant-worker agencies).
+_KEEP_TOKENS = frozenset({"p3mi", "bp3mi", "sip3mi"})
+_LEET_DIGITS = frozenset(c for c in LEET if c.isdigit())
 _TOKEN = re.compile(r"[\w@$!|]+")
 _SPACED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_][ .\-*·_]){3,}[^\W\d_](?![^\W\d_])")
 _REPEAT = re.compile(r"([^\W\d_])\1{2,}")
@@ -83,19 +89,43 @@ def _is_mark(ch: str) -> bool:
     return r
 
 
+# Emoji that carry meaning in warnings and questions become word tokens; other symbols, spaces.
+EMOJI_TOKENS = {"🚩": " __redflag__ ", "⚠": " __warnsign__ ", "❌": " __cross__ ", "🚫": " __cross__ ", "⛔": " __cross__ ",
+                "❓": " ? ", "❔": " ? ", "🤔": " ? "}
+
+
+_DROP_CACHE: dict[str, bool] = {}
+
+
+def _is_dropped_cached(ch: str) -> bool:
+    r = _DROP_CACHE.get(ch)
+    if r is None:
+        r = _is_dropped(ch)
+        if len(_DROP_CACHE) < 100_000:
+            _DROP_CACHE[ch] = r
+    return r
+
+
 def _norm_grapheme(grapheme: str) -> str:
     out = _GRAPHEME_CACHE.get(grapheme)
     if out is None:
+        key = grapheme
         base = grapheme[0]
-        if _is_dropped(base):
+        if len(grapheme) > 1 and not _is_dropped(base):
+            grapheme = base + "".join(ch for ch in grapheme[1:] if not _is_dropped(ch))
+        if base in EMOJI_TOKENS:
+            out = EMOJI_TOKENS[base]
+        elif _is_dropped(base):
             out = ""
         elif _is_symbol(base):
             out = " "
         else:
-            out = "".join(ch for ch in unicodedata.normalize("NFKC", grapheme).casefold().translate(HOMOGLYPHS)
-                          if not _is_dropped(ch))
+            # NFKC again after case folding and look-alikes: "а́" (Cyrillic a + accent) becomes "á",
+            # exactly what normalising "a" + accent gives, so a second pass changes nothing.
+            folded = unicodedata.normalize("NFKC", grapheme).casefold().translate(HOMOGLYPHS)
+            out = "".join(ch for ch in unicodedata.normalize("NFKC", folded) if not _is_dropped(ch))
         if len(_GRAPHEME_CACHE) < 100_000:
-            _GRAPHEME_CACHE[grapheme] = out
+            _GRAPHEME_CACHE[key] = out
     return out
 
 
@@ -103,8 +133,16 @@ def _other_pass(text: str, a: int, b: int, chars: list[str], offs: list[tuple[in
     i = a
     while i < b:
         j = i + 1
-        while j < b and _is_mark(text[j]):
-            j += 1
+        while j < b:
+            if _is_mark(text[j]):
+                j += 1
+                continue
+            k = j  # zero-width characters between a letter and its mark ("ร" + ZWSP + "ี") go, the mark stays
+            while k < b and _is_dropped_cached(text[k]):
+                k += 1
+            if k == j or k == b or not _is_mark(text[k]):
+                break
+            j = k + 1
         for ch in _norm_grapheme(text[i:j]):
             chars.append(ch)
             offs.append((i, j))
@@ -117,9 +155,17 @@ def _unicode_pass(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     last = 0
     for m in _ASCII_RUN.finditer(text):
         a, b = m.span()
+        k = b
+        while k < len(text) and _is_dropped_cached(text[k]):
+            k += 1
+        if k < len(text) and _is_mark(text[k]):
+            # a mark outside the ranges above, or after a zero-width character: compose per grapheme
+            b -= 1
+            if b <= a:
+                continue
         if a > last:
             _other_pass(text, last, a, chars, offs)
-        chars.extend(m.group().lower().translate(_ASCII_MAP))
+        chars.extend(text[a:b].lower().translate(_ASCII_MAP))
         offs.extend(zip(range(a, b), range(a + 1, b + 1)))
         last = b
     if last < len(text):
@@ -130,8 +176,10 @@ def _unicode_pass(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 Spans = list[tuple[int, int]]
 
 
-def _rewrite(text: str, offs: Spans, pattern: re.Pattern[str], repl) -> tuple[str, Spans]:
-    """Apply `repl(match) -> str | None` to every match, keeping the offset map in step."""
+def _rewrite(text: str, offs: Spans, pattern: re.Pattern[str], repl, absorb_marks: bool = False) -> tuple[str, Spans]:
+    """Apply `repl(match) -> str | None` to every match, keeping the offset map in step. With
+    `absorb_marks`, combining marks right after a match are replaced with it (a handle ending in
+    a letter with an accent that has no precomposed form)."""
     matches = list(pattern.finditer(text))
     if not matches:
         return text, offs
@@ -139,10 +187,15 @@ def _rewrite(text: str, offs: Spans, pattern: re.Pattern[str], repl) -> tuple[st
     new_offs: Spans = []
     last = 0
     for m in matches:
+        s, e = m.span()
+        if s < last:
+            continue
         r = repl(m)
         if r is None:
             continue
-        s, e = m.span()
+        if absorb_marks:
+            while e < len(text) and _is_mark(text[e]):
+                e += 1
         out.append(text[last:s])
         new_offs.extend(offs[last:s])
         out.append(r)
@@ -168,12 +221,22 @@ class _Aligned(str):
         return obj
 
 
-def _contact_repl(kind: str):
+def _touches(text: str, start: int, end: int) -> bool:
+    """Whether a contact at text[start:end] touches a character that a contact pattern's context
+    looks at (a letter, digit or one of @+.-/): with the contact replaced, that context changes."""
+    while end < len(text) and _is_mark(text[end]):
+        end += 1
+    return any(c.isalnum() or c in "_@+.-/" for c in (text[start - 1:start], text[end:end + 1]) if c)
+
+
+def _contact_repl(kind: str, touched: list[bool] | None = None):
     placeholder = " " + contacts.PLACEHOLDER[kind] + " "
 
     def repl(m: re.Match[str]):
         if kind == "phone" and contacts.normalise_phone(m.group()) is None:
             return None
+        if touched is not None and not touched[0]:
+            touched[0] = _touches(m.string, m.start(), m.end())
         return placeholder
 
     return repl
@@ -185,14 +248,33 @@ def _despace(m: re.Match[str]) -> _Aligned:
 
 
 def _latin(c: str) -> bool:
-    return c.isalpha() and ord(c) < 0x250
+    return c.isalpha() and (ord(c) < 0x250 or 0x1E00 <= ord(c) <= 0x1EFF)  # incl. Vietnamese letters
 
 
-def _unleet(m: re.Match[str]):
-    tok = m.group()
-    if tok.isalpha() or tok.isdigit() or not any(c in LEET for c in tok) or _UNIT_TOKEN.match(tok) or _CURRENCY_TOKEN.match(tok):
+_EDGE_DIGITS = re.compile(r"^(\d*)\D.*?(\d*)$", re.S)
+_VOWEL = re.compile(r"[aeiouy]")
+_INNER_DIGIT = re.compile(r"(?<=[^\W\d_])\d(?=[^\W\d_])")  # "t1k37"
+_DIMENSION = re.compile(r"\d+x\d+$")  # "3x4" (photo size), "1x24"
+
+
+def _leet_word(tok: str) -> bool:
+    """A token of letters and letter-like digits that reads as a l33t word ("k4mb0j4", "71dak", "7h3")
+    rather than a number with a unit or a code ("30wpm", "info838", "x10"): digits at either end
+    form runs of at most two, and a run of two goes with a vowel or a digit between two letters."""
+    m = _EDGE_DIGITS.match(tok)
+    lead, trail = (len(m.group(1)), len(m.group(2))) if m else (0, 0)
+    if max(lead, trail) > 2 or _DIMENSION.match(tok):
+        return False
+    return max(lead, trail) < 2 or bool(_VOWEL.search(tok) or _INNER_DIGIT.search(tok))
+
+
+def _unleet_step(tok: str) -> str | None:
+    if tok.isalpha() or tok.isdigit() or not any(c in LEET for c in tok) or tok in _KEEP_TOKENS \
+            or _UNIT_TOKEN.match(tok) or _ORDINAL_TOKEN.match(tok) or _CURRENCY_TOKEN.match(tok):
         return None
     letters = sum(_latin(c) for c in tok)
+    if letters and len(tok) >= 3 and all(_latin(c) or c in _LEET_DIGITS for c in tok) and _leet_word(tok):
+        return "".join(LEET.get(c, c) for c in tok)
     if letters < 2:
         return None
     chars = list(tok)
@@ -207,9 +289,34 @@ def _unleet(m: re.Match[str]):
         if (left or right) and not (c in "!|" and not (left and right)):
             chars[k] = LEET[c]
             changed = True
-    if not changed:
+    return "".join(chars) if changed else None
+
+
+def _unleet(m: re.Match[str]):
+    """A token with l33t characters read as letters. Repeated until nothing changes (a character
+    turned into a letter can make its neighbour readable), so normalising twice changes nothing."""
+    tok = cur = m.group()
+    if m.end() < len(m.string) and _is_mark(m.string[m.end()]):
+        return None  # "0" + accent: left alone, else a second pass would compose "o" + accent
+    while (nxt := _unleet_step(cur)) is not None and nxt != cur:
+        cur = nxt
+    return None if cur == tok else _Aligned(cur, list(range(len(tok))))
+
+
+def _unleet_short(m: re.Match[str]):
+    """A two-character l33t word ("d1", "7o", "k3"); only used in an ad that has other l33t words,
+    since alone such tokens are more often codes ("S1", "D3", "K3", "4G")."""
+    tok = m.group()
+    if len(tok) != 2 or _UNIT_TOKEN.match(tok) or _CURRENCY_TOKEN.match(tok) \
+            or (m.end() < len(m.string) and _is_mark(m.string[m.end()])):
         return None
-    return _Aligned("".join(chars), list(range(len(tok))))
+    a, b = tok
+    if not ((_latin(a) and b in _LEET_DIGITS) or (a in _LEET_DIGITS and _latin(b))):
+        return None
+    return _Aligned(LEET.get(a, a) + LEET.get(b, b), [0, 1])
+
+
+LEET_WORDS_FOR_SHORT = 2  # l33t words an ad needs before its two-character tokens are read as l33t too
 
 
 def _shorten(m: re.Match[str]) -> _Aligned:
@@ -220,15 +327,43 @@ def _collapse(m: re.Match[str]) -> _Aligned:
     return _Aligned(" ", [0])
 
 
+def _rewrites(s: str, offs: Spans) -> tuple[str, Spans, bool]:
+    """Steps 2-4 once; the flag says whether letters were joined or decoded (which can make new
+    contacts, l33t words or repeats for another round)."""
+    for _ in range(8):  # again when a replaced contact touched its neighbours: "0812…@x" has a handle once the phone is gone
+        touched = [False]
+        for kind, pattern in contacts.PATTERNS:
+            s, offs = _rewrite(s, offs, pattern, _contact_repl(kind, touched), absorb_marks=True)
+        if not touched[0]:
+            break
+    before = s
+    s, offs = _rewrite(s, offs, _SPACED, _despace)
+    joined = s != before
+    decoded = 0
+
+    def unleet(m: re.Match[str]):
+        nonlocal decoded
+        r = _unleet(m)
+        decoded += r is not None
+        return r
+
+    s, offs = _rewrite(s, offs, _TOKEN, unleet)
+    if decoded >= LEET_WORDS_FOR_SHORT:
+        s, offs = _rewrite(s, offs, _TOKEN, _unleet_short)
+    s, offs = _rewrite(s, offs, _REPEAT, _shorten)
+    s, offs = _rewrite(s, offs, _SPACE, _collapse)
+    return s, offs, joined or decoded > 0
+
+
 def normalize(text: str) -> Normalized:
     chars, offs = _unicode_pass(text)
     s = "".join(chars)
-    for kind, pattern in contacts.PATTERNS:
-        s, offs = _rewrite(s, offs, pattern, _contact_repl(kind))
-    s, offs = _rewrite(s, offs, _SPACED, _despace)
-    s, offs = _rewrite(s, offs, _TOKEN, _unleet)
-    s, offs = _rewrite(s, offs, _REPEAT, _shorten)
-    s, offs = _rewrite(s, offs, _SPACE, _collapse)
+    # Steps 2-4 again while a round joined or decoded letters, or collapsing spaces lined up
+    # s p a c e d letters: the result is a fixed point, so normalising twice changes nothing.
+    for _ in range(8):  # bounded: a fixed point comes after one or two rounds
+        s, offs, changed = _rewrites(s, offs)
+        if not changed and not _SPACED.search(s):
+            break
     # Trim, keeping the map aligned.
     lead = len(s) - len(s.lstrip(" "))
     s2 = s.strip(" ")

@@ -38,6 +38,36 @@ class Row:
     error: str | None = None
 
 
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Decode the bytes that are not UTF-8 as Windows-1252 (Latin-1 where 1252 has no character),
+    so a file mixing UTF-8 and 1252 lines reads right everywhere."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in bad), exc.end
+
+
+FALLBACK_ERRORS = "jobscan-cp1252-fallback"
+codecs.register_error(FALLBACK_ERRORS, _cp1252_fallback)
+
+# Files that are certainly not text, by their first bytes.
+_MAGIC = ((b"PK\x03\x04", "a ZIP archive (an Excel or Word file? save it as CSV)"), (b"%PDF", "a PDF"),
+          (b"\x89PNG", "an image"), (b"\xff\xd8\xff", "an image"), (b"GIF8", "an image"),
+          (b"\x1f\x8b", "a gzip archive"), (b"SQLite format 3", "a SQLite database"), (b"\x7fELF", "a program"))
+
+
+def binary_kind(head: bytes) -> str | None:
+    """What a file is when its first bytes show it is not text (None: it may be text). A few NUL
+    bytes in text are tolerated; UTF-16 (many NULs) is text."""
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if not head or detect_encoding(head).startswith("utf-16"):
+        return None
+    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\v\x1b")
+    return "binary data, not text" if controls > max(8, len(head) // 10) else None
+
+
 def detect_encoding(head: bytes, complete: bool = False) -> str:
     """The encoding of a file from its first bytes (`complete` when `head` is the whole file)."""
     if head.startswith(codecs.BOM_UTF8):
@@ -96,7 +126,8 @@ def _open_text(path: str, encoding: str | None) -> tuple[io.TextIOBase, str]:
         raw = sys.stdin.buffer
         head = raw.peek(65536)[:65536] if hasattr(raw, "peek") else b""
         enc = encoding or detect_encoding(head)
-        return io.TextIOWrapper(raw, encoding=enc, errors="replace", newline=""), enc
+        enc, errors = _decoding(enc, given=encoding is not None)
+        return io.TextIOWrapper(raw, encoding=enc, errors=errors, newline=""), enc
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{path} is a folder, not a file")
@@ -110,7 +141,19 @@ def _open_text(path: str, encoding: str | None) -> tuple[io.TextIOBase, str]:
         codecs.lookup(enc)
     except LookupError:
         raise InputError(f"unknown encoding {enc!r}") from None
-    return open(p, encoding=enc, errors="replace", newline=""), enc
+    kind = None if encoding else binary_kind(head)
+    if kind:
+        raise InputError(f"{path} is {kind}; give a CSV, TSV, JSONL, JSON or TXT file")
+    enc, errors = _decoding(enc, given=encoding is not None)
+    return open(p, encoding=enc, errors=errors, newline=""), enc
+
+
+def _decoding(enc: str, given: bool) -> tuple[str, str]:
+    """(encoding, error handler) for a file: a detected UTF-8 or Windows-1252 file is read as UTF-8
+    with a Windows-1252 fallback for the bytes that are not UTF-8 (files that mix the two exist)."""
+    if not given and enc in ("utf-8", "utf-8-sig", "cp1252"):
+        return ("utf-8-sig" if enc == "utf-8-sig" else "utf-8"), FALLBACK_ERRORS
+    return enc, "replace"
 
 
 def _text_of(data: dict, columns: list[str]) -> tuple[str | None, str | None]:
@@ -136,8 +179,45 @@ def _text_of(data: dict, columns: list[str]) -> tuple[str | None, str | None]:
     return text[:MAX_TEXT_CHARS], None
 
 
+class _Lines:
+    """The physical lines a csv.reader consumes, so that each record's raw text is known."""
+
+    def __init__(self, lines):
+        self._it = iter(lines)
+        self.taken: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._it)
+        self.taken.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        out, self.taken = self.taken, []
+        return out
+
+
+def _ends_in_open_quote(raw: str, delimiter: str) -> bool:
+    """Whether a record's raw text ends inside a quoted field (csv's non-strict rules)."""
+    state = 0  # 0 field start, 1 unquoted field, 2 quoted field, 3 quote seen in a quoted field
+    for ch in raw:
+        if state == 2:
+            if ch == '"':
+                state = 3
+        elif ch == delimiter or ch in "\r\n":
+            state = 0
+        elif state == 0:
+            state = 2 if ch == '"' else 1
+        elif state == 3:
+            state = 2 if ch == '"' else 1
+    return state == 2
+
+
 def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Iterator[Row]:
-    reader = csv.reader(f, delimiter=delimiter)
+    lines = _Lines(f)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
@@ -148,14 +228,28 @@ def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Itera
     if not any(c in header for c in columns):
         raise InputError(f"{source}: no column named {' or '.join(repr(c) for c in columns)} "
                          f"(columns: {', '.join(header[:12])}); choose one with --text-column")
+    first = len(lines.take()) + 1  # physical line of the next record
     while True:
-        line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Row(source, line, {"_raw": ""}, None, f"line {line}: malformed CSV ({exc})")
+            raw = lines.take()
+            yield Row(source, first, {"_raw": "".join(raw).rstrip("\r\n")}, None, f"line {first}: malformed CSV ({exc})")
+            first += max(1, len(raw))
+            continue
+        raw = lines.take()
+        line = first
+        first += len(raw)
+        if len(raw) > 1 and _ends_in_open_quote("".join(raw), delimiter):
+            # A quote opened and never closed (a file cut short, a stray quote): csv swallowed the
+            # rest of the file into one field. Keep this line as an error row and read the rest again.
+            yield Row(source, line, {"_raw": raw[0].rstrip("\r\n")}, None,
+                      f"line {line}: a quote is opened and never closed")
+            first = line + 1
+            lines = _Lines(raw[1:])
+            reader = csv.reader(lines, delimiter=delimiter)
             continue
         if not values:
             continue
@@ -163,9 +257,29 @@ def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Itera
         if len(values) > len(header):
             data["_extra"] = delimiter.join(values[len(header):])
         text, err = _text_of(data, columns)
-        if len(values) < len(header) and err is None and len(values) != 1:
-            err = None  # short rows are kept as they are; missing cells are empty
         yield Row(source, line, data, text, f"line {line}: {err}" if err else None)
+
+
+def _reason(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc).splitlines()[0][:120]
+
+
+def _no_surrogates(value):
+    """JSON strings may hold lone surrogates ("\\ud800"), which no UTF-8 output can carry: U+FFFD instead."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
+
+
+def _loads(text: str):
+    data = json.loads(text)
+    if "\\ud" in text.lower():
+        data = _no_surrogates(data)
+    return data
 
 
 def _read_jsonl(f, source: str, columns: list[str]) -> Iterator[Row]:
@@ -173,9 +287,12 @@ def _read_jsonl(f, source: str, columns: list[str]) -> Iterator[Row]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = _loads(line)
         except json.JSONDecodeError as exc:
             yield Row(source, n, {"_raw": line.rstrip("\r\n")}, None, f"line {n}: invalid JSON ({exc.msg})")
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number, arrays nested 10,000 deep
+            yield Row(source, n, {"_raw": line.rstrip("\r\n")}, None, f"line {n}: unreadable JSON ({_reason(exc)})")
             continue
         if not isinstance(data, dict):
             yield Row(source, n, {"_raw": line.rstrip("\r\n")}, None, f"line {n}: not a JSON object")
@@ -186,10 +303,12 @@ def _read_jsonl(f, source: str, columns: list[str]) -> Iterator[Row]:
 
 def _read_json_array(f, source: str, columns: list[str]) -> Iterator[Row]:
     try:
-        items = json.load(f)
+        items = _loads(f.read())
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}); "
                          f"for one object per line use .jsonl") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{source}: unreadable JSON ({_reason(exc)})") from None
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list):

@@ -132,12 +132,13 @@ class Scorer:
         return [self.result(d, r, row, lang=lang, explain=explain) for d, r, row in zip(docs, risks, rows)]
 
     # -- explanation -------------------------------------------------------------------------
-    def _flag_contribution(self, flag_id: str, row) -> float | None:
+    def _flag_contribution(self, flag_id: str) -> float | None:
+        """A fired flag's column holds the flag block's weight (featurize.row_features), so its
+        contribution to the decision is that weight times the learned coefficient."""
         col = self._flag_col.get(flag_id)
         if col is None:
             return None
-        value = dict(zip(*row)).get(col, 0.0)
-        return round(float(self.model.coef[col] * value), 4)
+        return round(float(self.model.coef[col] * self.model.vocab.weights[2]), 4)
 
     def top_terms(self, doc: featurize.Prepared, row) -> list[dict[str, Any]]:
         """Words of the ad with their learned contribution (word n-grams plus the character
@@ -202,7 +203,7 @@ class Scorer:
                 "id": h.flag.id, "group": h.flag.group, "kind": h.flag.kind,
                 "description": h.flag.description(out_lang),
                 "evidence": [e.to_dict() for e in h.evidence],
-                "contribution": self._flag_contribution(h.flag.id, row) if row is not None else None,
+                "contribution": self._flag_contribution(h.flag.id),
             })
         risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
         return {

@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "data": {"train": [], "test": []},
     "features": {"word_ngram": [1, 2], "char_ngram": [2, 4], "min_df": 2, "max_word_features": 60000,
                  "max_char_features": 150000, "weights": [1.0, 1.0, 0.5, 0.5]},
-    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5, "language_balance": 0.0},
+    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5, "language_balance": 0.0, "category_weights": {}},
     "augment": {"copies": 1, "transforms_per_copy": 2, "fraction": 0.6},
     "thresholds": {"flagged_min_precision": 0.95, "review_min_precision": 0.80,
                    "flagged_floor": 0.5, "review_floor": 0.2},
@@ -134,6 +134,17 @@ def language_weights(languages, power: float) -> np.ndarray:
     return w / w.mean()
 
 
+def row_weights(train_df, c: dict[str, Any]) -> np.ndarray:
+    """Training weights: language balance times per-category weights (e.g. warnings and quoting
+    questions weigh more, because flagging them costs volunteers' trust)."""
+    w = language_weights(train_df["language"], float(c.get("language_balance", 0.0)))
+    cat_w = c.get("category_weights") or {}
+    if cat_w:
+        w = w * np.array([float(cat_w.get(cat, 1.0)) for cat in train_df["category"]])
+        w = w / w.mean()
+    return w
+
+
 def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
     """Fit the pipeline on a frame; returns (pipeline, out-of-fold probabilities, labels)."""
     from sklearn.calibration import CalibratedClassifierCV
@@ -160,13 +171,14 @@ def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
                             random_state=seed)
     progress(f"fitting {X.shape[0]} x {X.shape[1]} with {folds}-fold calibration")
     calibrated = CalibratedClassifierCV(lr, method="sigmoid", cv=splits, ensemble=False)
-    calibrated.fit(X, y, sample_weight=language_weights(train_df["language"], float(c.get("language_balance", 0.0))))
+    weights = row_weights(train_df, c)
+    calibrated.fit(X, y, sample_weight=weights)
     calibrated.cv = folds  # the split indices are not needed after fitting; keep the bundle small
     # Out-of-fold probabilities, exactly as the calibrator saw them, for choosing thresholds.
     from sklearn.model_selection import cross_val_predict
 
     oof_scores = cross_val_predict(lr, X, y, cv=splits, method="decision_function",
-                                   params={"sample_weight": language_weights(train_df["language"], float(c.get("language_balance", 0.0)))})
+                                   params={"sample_weight": weights})
     calibrator = calibrated.calibrated_classifiers_[0].calibrators[0]
     oof_p = calibrator.predict(oof_scores)
     pipeline = Pipeline([("features", feats), ("classifier", calibrated)])

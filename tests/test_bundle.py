@@ -83,3 +83,15 @@ def test_train_refuses_to_overwrite_without_force(tiny_data, tiny_bundle):
 
     with pytest.raises(bundle.BundleError, match="--force"):
         train(tiny_data["config"], tiny_bundle)
+
+
+def test_flag_contributions_are_the_learned_weights_times_the_feature(tiny_bundle):
+    scorer = Scorer.load(tiny_bundle)
+    doc = prepare(ADS[0])
+    _, rows = scorer.score_docs([doc])
+    value = dict(zip(*rows[0]))
+    result = scorer.result(doc, 0.5, rows[0])
+    assert result["flags"]
+    for f in result["flags"]:
+        col = scorer._flag_col[f["id"]]
+        assert f["contribution"] == round(float(scorer.model.coef[col] * value[col]), 4)

@@ -14,7 +14,7 @@ def test_lint_reports_broken_flags():
     assert "UPPER_SNAKE_CASE" in text and "duplicate" in text and "kind" in text
     assert "does not compile" in text and "copy of the English" in text
     assert "control character" in text  # a TOML "\b" that became a backspace
-    assert text.count("not NFKC-normalised") == 2  # upper case, and Thai sara am that NFKC splits
+    assert text.count("not NFKC-normalised") == 4  # twice each: upper case, and Thai sara am that NFKC splits
 
 
 def test_prefilter_never_hides_a_match():

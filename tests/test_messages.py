@@ -13,6 +13,10 @@ def test_every_advice_entry_is_bilingual_and_dated():
 
     for ch in channels():
         assert ch["what_en"].strip() and ch["what_id"].strip() and ch["what_en"] != ch["what_id"]
+        if ch["country"] == "ID" or ch.get("origin") == "ID":  # entries shown to Indonesians speak Indonesian
+            assert "name_id" in ch
+            for english in ("from ", "formerly", "the ", "one source", "app "):
+                assert english not in ch.get("contact_id", ch["contact"]), (ch["name"], english)
         assert ch["source"].startswith("http") and ch["source_date"] and ch["copied"]
 
 
