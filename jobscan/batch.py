@@ -191,7 +191,7 @@ def scan_rows(rows: Iterable[Row], opts: ScanOptions, clusters: neardup.ClusterI
         for r, scored in zip(chunk, results):
             n += 1
             if scored is None:
-                yield output_row(r, None, None)
+                yield output_row(r, None, None, redact=opts.redact)
                 continue
             res, sig = scored
             cluster = clusters.add(n, sig)

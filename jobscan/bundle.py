@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -130,6 +131,8 @@ def verify(path: Path) -> dict[str, Any]:
     if actual != meta["model_sha256"]:
         raise BundleError(f"{model_path} does not match the sha256 recorded in {META_FILE} "
                           f"(modified or damaged file); refusing to load it")
+    if not zipfile.is_zipfile(model_path):  # a pickle or another foreign file, even with a matching sha256
+        raise BundleError(f"{model_path} is not a skops model file (not a zip archive); refusing to load it")
     return meta
 
 
@@ -168,6 +171,7 @@ def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: b
         raise BundleError(f"{out_dir} exists and is not empty; use --force to replace it")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".jobscan-bundle-", dir=out_dir.parent))
+    old = None
     try:
         sio.dump(pipeline, tmp / MODEL_FILE, compression=ZIP_DEFLATED, compresslevel=9)
         canonicalize_skops(tmp / MODEL_FILE)  # same model, same bytes, same model_sha256
@@ -187,7 +191,9 @@ def save(pipeline: Any, meta: dict[str, Any], out_dir: Path, card: str, force: b
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(out_dir)
-    except BaseException:
+    except BaseException:  # Ctrl-C included: no half-written bundle; the old one stays in place
+        if old is not None and old.exists() and not out_dir.exists():
+            old.rename(out_dir)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir

@@ -7,14 +7,17 @@ normalised, so volunteers can see who is behind a post.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 # Order matters: links and emails first, so their digits and @ are not read as phones/handles.
 WA_LINK = re.compile(r"(?:https?://)?(?:wa\.me|api\.whatsapp\.com/send\?phone=|chat\.whatsapp\.com)/?[\w+/?=&.-]*", re.I)
 TG_LINK = re.compile(r"(?:https?://)?(?:t\.me|telegram\.me|telegram\.dog)/[\w+/]+", re.I)
-URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|id|co|me|ly|io|info|biz|xyz|site|online|top|ph|my|kh|vn|th|cn)/[^\s<>\"']*", re.I)
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Lengths are bounded as in DNS and mail addresses (labels of at most 63 characters, at most 16 of
+# them; a local part of at most 64): unbounded, "a.a.a.a…" made these patterns quadratic.
+URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b[\w-]{1,63}(?:\.[\w-]{1,63}){0,16}\.(?:com|net|org|id|co|me|ly|io|info|biz|xyz|site|online|top|ph|my|kh|vn|th|cn)/[^\s<>\"']*", re.I)
+EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]+(?:\.[\w-]+)+\b")
 HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z_][\w.]{2,31}(?<!\.)")
 # Phone numbers: optional +country code, then 8-15 digits with spaces, dots, dashes or brackets.
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[\s.\-()]{0,2}\d){7,14}(?!\w)")
@@ -89,19 +92,45 @@ def _normalise(kind: str, raw: str) -> str | None:
     return raw.lower().split("://")[-1].rstrip("/.,")
 
 
+class SpanSet:
+    """Non-overlapping spans taken so far; `overlaps` and `add` cost O(log n), so an input with
+    100,000 contacts or amounts is not quadratic."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_right(self._starts, s)
+        return (i > 0 and self._ends[i - 1] > s) or (i < len(self._starts) and self._starts[i] < e)
+
+    def add(self, s: int, e: int) -> None:
+        """Take [s, e); spans it overlaps are merged into it, so the set stays non-overlapping."""
+        i = bisect.bisect_right(self._starts, s)
+        if i > 0 and self._ends[i - 1] > s:
+            i -= 1
+        j = i
+        while j < len(self._starts) and self._starts[j] < e:
+            j += 1
+        if j > i:
+            s, e = min(s, self._starts[i]), max(e, self._ends[j - 1])
+        self._starts[i:j] = [s]
+        self._ends[i:j] = [e]
+
+
 def find_contacts(text: str) -> list[Contact]:
     """Every contact in `text`, in order, without overlaps; spans index `text` exactly."""
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     found: list[Contact] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             value = _normalise(kind, m.group())
             if value is None:
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             found.append(Contact(kind, value, m.group(), s, e))
     found.sort(key=lambda c: c.start)
     return found

@@ -262,7 +262,7 @@ def _score_part(part: Part, spool: str, cfg: _Config) -> dict[str, Any]:
     with open(spool, "w", encoding="utf-8", newline="") as out:
         for r, res, sig in _score_rows(rows, cfg):
             if res is None:
-                o = batch.output_row(r, None, None)  # as the local scan does
+                o = batch.output_row(r, None, None, redact=cfg.redact)  # as the local scan does
             else:
                 if cfg.redact:
                     res = batch.redact_result(res, cfg.salt)

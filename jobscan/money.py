@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .contacts import SpanSet
 from .literals import LiteralSet, required_literals
 
 USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1 / 35, "vnd": 1 / 25000,
@@ -18,7 +19,9 @@ USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1
 BUCKETS = (("none", None), ("lt300", 300), ("300_700", 700), ("700_1500", 1500), ("1500_3000", 3000), ("ge3000", float("inf")))
 HIGH_PAY_USD = 700.0
 
-_NUM = r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)"
+# A number starts where a run of digits starts, and has at most five groups of thousands: without
+# these two limits a long run of digits ("0812…" x 100,000) makes each pattern quadratic.
+_NUM = r"(?<!\d)(\d{1,3}(?:[.,]\d{3}){1,5}|\d+(?:[.,]\d+)?)"
 _MULT = r"\s?(k|rb|ribu|jt|juta|jeti|m|million|juta rupiah|lakh|lakhs|triệu|tr|万|萬|千|ribu rupiah)?"
 # (pattern, currency, multiplier-group position)
 _RULES: list[tuple[re.Pattern[str], str]] = [
@@ -91,7 +94,7 @@ def amounts(norm_text: str) -> list[Amount]:
     found: list[Amount] = []
     if not _DIGIT.search(norm_text):
         return found
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     lits, unlocks, always = _prefilter()
     candidates = set(always)
     for i in lits.present(norm_text):
@@ -101,7 +104,7 @@ def amounts(norm_text: str) -> list[Amount]:
             continue
         for m in pattern.finditer(norm_text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             value = _number(m.group(1))
             if value is None:
@@ -124,7 +127,7 @@ def amounts(norm_text: str) -> list[Amount]:
                 usd /= 12
             if usd < 1:
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             found.append(Amount(usd, s, e))
     found.sort(key=lambda a: a.start)
     return found

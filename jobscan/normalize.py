@@ -12,6 +12,9 @@ the ad exactly as given. Steps, in order:
 3. Obfuscation undone: s p a c e d letters joined, l33t digits inside words turned back into
    letters, letters repeated three or more times shortened.
 4. Whitespace collapsed.
+
+Steps 2-4 run again while a round changed something another round could act on, so the result is
+a fixed point: normalising normalised text changes nothing (tests/test_properties.py).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from . import contacts
 
-NORMALIZER_VERSION = 2
+NORMALIZER_VERSION = 3  # 3: l33t words and short words, marks after zero-width characters, fixed point
 
 # Cyrillic and Greek letters that look like Latin ones (after case folding).
 HOMOGLYPHS = str.maketrans({
@@ -243,8 +246,9 @@ def _contact_repl(kind: str, touched: list[bool] | None = None):
 
 
 def _despace(m: re.Match[str]) -> _Aligned:
-    src = [k for k, ch in enumerate(m.group()) if ch.isalpha()]
-    return _Aligned("".join(m.group()[k] for k in src), src)
+    g = m.group()
+    src = [k for k, ch in enumerate(g) if ch.isalpha()]
+    return _Aligned("".join(g[k] for k in src), src)
 
 
 def _latin(c: str) -> bool:

@@ -11,6 +11,7 @@ import codecs
 import csv
 import glob
 import io
+import itertools
 import json
 import sys
 from dataclasses import dataclass, field
@@ -171,11 +172,9 @@ def _text_of(data: dict, columns: list[str]) -> tuple[str | None, str | None]:
             v = str(v)
         if v.strip():
             parts.append(v)
-    text = "\n".join(parts)
+    text = "\n".join(parts).replace("\x00", " ")
     if not text.strip():
         return None, "empty text"
-    if "\x00" in text:
-        text = text.replace("\x00", " ")
     return text[:MAX_TEXT_CHARS], None
 
 
@@ -198,21 +197,20 @@ class _Lines:
         out, self.taken = self.taken, []
         return out
 
+    def rest(self):
+        """The lines not read yet."""
+        return self._it
 
-def _ends_in_open_quote(raw: str, delimiter: str) -> bool:
-    """Whether a record's raw text ends inside a quoted field (csv's non-strict rules)."""
-    state = 0  # 0 field start, 1 unquoted field, 2 quoted field, 3 quote seen in a quoted field
-    for ch in raw:
-        if state == 2:
-            if ch == '"':
-                state = 3
-        elif ch == delimiter or ch in "\r\n":
-            state = 0
-        elif state == 0:
-            state = 2 if ch == '"' else 1
-        elif state == 3:
-            state = 2 if ch == '"' else 1
-    return state == 2
+
+def _strictly_valid(raw: str, delimiter: str) -> bool:
+    """Whether a record's raw text is valid CSV by the strict rules: every quote that opens a field
+    closes it, and a closing quote is followed by a delimiter or the end of the line."""
+    try:
+        for _ in csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
 
 
 def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Iterator[Row]:
@@ -226,8 +224,9 @@ def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Itera
         raise InputError(f"{source}: cannot read the header: {exc}") from None
     header = [h.lstrip("\ufeff") for h in header]
     if not any(c in header for c in columns):
+        shown = ", ".join(" ".join(h.split())[:40] for h in header[:12])  # one line, whatever the header holds
         raise InputError(f"{source}: no column named {' or '.join(repr(c) for c in columns)} "
-                         f"(columns: {', '.join(header[:12])}); choose one with --text-column")
+                         f"(columns: {shown}); choose one with --text-column")
     first = len(lines.take()) + 1  # physical line of the next record
     while True:
         try:
@@ -242,13 +241,13 @@ def _read_delimited(f, source: str, delimiter: str, columns: list[str]) -> Itera
         raw = lines.take()
         line = first
         first += len(raw)
-        if len(raw) > 1 and _ends_in_open_quote("".join(raw), delimiter):
-            # A quote opened and never closed (a file cut short, a stray quote): csv swallowed the
-            # rest of the file into one field. Keep this line as an error row and read the rest again.
+        if len(raw) > 1 and not _strictly_valid("".join(raw), delimiter):
+            # A quote opened and not properly closed (a file cut short, a stray quote): csv swallowed
+            # the following lines into one field. Keep this line as an error row, read the rest again.
             yield Row(source, line, {"_raw": raw[0].rstrip("\r\n")}, None,
-                      f"line {line}: a quote is opened and never closed")
+                      f"line {line}: a quote is opened and not properly closed")
             first = line + 1
-            lines = _Lines(raw[1:])
+            lines = _Lines(itertools.chain(raw[1:], lines.rest()))
             reader = csv.reader(lines, delimiter=delimiter)
             continue
         if not values:
@@ -332,12 +331,17 @@ def _read_txt(f, source: str) -> Iterator[Row]:
                 start = n
             buf.append(line.rstrip("\r\n"))
         elif buf:
-            text = "\n".join(buf).replace("\x00", " ")
-            yield Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
+            yield _txt_row(source, start, buf)
             buf = []
     if buf:
-        text = "\n".join(buf).replace("\x00", " ")
-        yield Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
+        yield _txt_row(source, start, buf)
+
+
+def _txt_row(source: str, start: int, lines: list[str]) -> Row:
+    text = "\n".join(lines).replace("\x00", " ")
+    if not text.strip():  # NUL bytes only
+        return Row(source, start, {"text": text}, None, f"line {start}: empty text")
+    return Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
 
 
 def _read_parquet(path: str, columns: list[str]) -> Iterator[Row]:

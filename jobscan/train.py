@@ -200,10 +200,13 @@ def train(config_path: str | Path, out_dir: str | Path, seed: int | None = None,
     started = time.perf_counter()
     train_df = dataset.read_many(cfg["data"]["train"])
     test_df = dataset.read_many(cfg["data"]["test"]) if cfg["data"]["test"] else None
-    if test_df is not None:
-        overlap = set(map(dataset.sha256_text, train_df["text"])) & set(map(dataset.sha256_text, test_df["text"]))
-        if overlap:
-            raise dataset.DataError(f"{len(overlap)} texts appear in both the train and the test files")
+    from .datacheck import check as check_data
+
+    report = check_data(train_df, test_df)  # label balance, empty texts, conflicts, train/test leakage
+    if report["problems"]:
+        raise dataset.DataError("data check failed: " + "; ".join(report["problems"]))
+    for w in report["warnings"]:
+        progress(f"data check: {w}")
     aug_df = augment_frame(train_df, cfg, seed)
     pipeline, oof_p, y = fit(aug_df, cfg, seed, progress)
     thresholds = choose_thresholds(y, oof_p, cfg["thresholds"])

@@ -102,15 +102,19 @@ def test_cli_dask_engine_matches_the_local_engine_row_by_row(cluster, run, tmp_p
     lc, _ = cluster
     inputs = make_inputs(tmp_path / "in")
     local, out = tmp_path / "local.csv", tmp_path / "out.csv"
-    r1 = run("scan", *inputs, "-o", str(local))
+    watch = tmp_path / "watch.txt"
+    watch.write_text("+62 812 3456 7815\nkak rina\n", encoding="utf-8")
+    r1 = run("scan", *inputs, "-o", str(local), "--watchlist", str(watch))
     assert r1.exit_code == 0, r1.output
-    r2 = run("scan", *inputs, "-o", str(out), "--engine", "dask", "--scheduler", lc.scheduler_address)
+    r2 = run("scan", *inputs, "-o", str(out), "--watchlist", str(watch), "--engine", "dask",
+             "--scheduler", lc.scheduler_address)
     assert r2.exit_code == 0, r2.output
     want, got = read_local(local, "csv"), read_parts(out, "csv")
     assert len(got) == len(want) == 2 * 59 + 3 + 12  # one row per input row (blank lines are not rows)
     for g, w in zip(got, want):
         assert {k: g.get(k) for k in COMPARED} == {k: w.get(k) for k in COMPARED}
     assert got == want  # every column, in the same order
+    assert any("KNOWN_RECRUITER" in g["flags"].split(";") for g in got)
     assert r2.stderr.splitlines()[-3].startswith("scanned 133 rows:")
     assert r1.stderr.splitlines()[-3] == r2.stderr.splitlines()[-3]  # the same summary
     manifest = json.loads((out / "_jobscan.json").read_text(encoding="utf-8"))

@@ -41,3 +41,17 @@ def test_normalisation_is_idempotent_on_examples():
     for text in ("Gaji USD 1.500!!! DM @hr_x", "k 4 m b o j a", "ｆｒｅｅ ｔｉｃｋｅｔ"):
         once = normalize_text(text)
         assert normalize_text(once) == once
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("t1k37 g4j1 d1 k4mb0j4", "tiket gaji di kamboja"),  # an ad in l33t: its short words too
+    ("lulusan S1 atau D3, sertifikat K3", "lulusan s1 atau d3, sertifikat k3"),  # alone, codes stay codes
+    ("resmi BP3MI dan SIP3MI", "resmi bp3mi dan sip3mi"),
+    ("30wpm, foto 3x4, 2nd floor, 5jt", "30wpm, foto 3x4, 2nd floor, 5jt"),
+    ("p4y 4nd v1s4", "pay and visa"),
+    ("ngườ1", "người"),
+    ("ร\u200bี", "รี"),  # a zero-width character between a letter and its mark
+])
+def test_evasions_found_by_the_robustness_report(raw, expected):
+    assert normalize_text(raw) == expected
+    assert normalize_text(expected) == expected

@@ -62,6 +62,8 @@ def test_watchlist_flags_known_recruiters(run, tmp_path):
 
 def test_redact_masks_contacts_everywhere(run, tmp_path):
     src = write_jsonl(tmp_path / "p.jsonl", [AD.format(n=2), AD.format(n=2)])
+    with open(src, "a", encoding="utf-8") as f:  # an error row (not a JSON object) keeps its data, masked too
+        f.write(json.dumps(["call 0812-3456-7802"]) + "\n")
     out, rep = tmp_path / "o.jsonl", tmp_path / "r.html"
     assert run("scan", str(src), "-o", str(out), "--redact", "--report", str(rep)).exit_code == 0
     text = out.read_text(encoding="utf-8") + rep.read_text(encoding="utf-8")

@@ -138,9 +138,10 @@ def split_sms() -> None:
         rows = [r for r in csv.DictReader(f)]
     seen = set()
     unique = []
-    for r in rows:
-        if r["Teks"] not in seen:
-            seen.add(r["Teks"])
+    for r in rows:  # duplicates after normalisation (e.g. differing only in a phone number) go once
+        key = normalize_text(r["Teks"])
+        if key not in seen:
+            seen.add(key)
             unique.append(r)
     rng = random.Random(SEED)
     order = list(range(len(unique)))
