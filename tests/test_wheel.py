@@ -20,7 +20,7 @@ def test_installed_wheel_checks_an_ad_with_the_shipped_model(tmp_path):
     # dependencies come from this interpreter's site-packages; jobscan itself only from the wheel
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
-    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--quiet", str(wheels[0])], check=True,
+    subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--ignore-installed", "--quiet", str(wheels[0])], check=True,
                    capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
