@@ -253,16 +253,8 @@ def scan(
         os.replace(tmp, report)
         notice("scan.report_written", {"path": str(report)})
     if not quiet:
-        s = summary.to_dict()
-        typer.echo(t("scan.summary", human_lang, rows=s["rows"], errors=s["errors"], **s["verdicts"]), err=True)
-        if s["top_flags"]:
-            typer.echo(t("scan.top_flags", human_lang) + ": " + ", ".join(f"{k} ({n})" for k, n in s["top_flags"][:5]), err=True)
-        if s["top_contacts"]:
-            typer.echo(t("scan.top_contacts", human_lang) + ": " + ", ".join(f"{k} ({n})" for k, n in s["top_contacts"][:5]), err=True)
-    if fail_on != "never":
-        hit = summary.verdicts["flagged"] + (summary.verdicts["review"] if fail_on == "review" else 0)
-        if hit:
-            raise typer.Exit(1)
+        _echo_summary(summary, human_lang)
+    _exit_if_fail_on(summary, fail_on)
 
 
 def _scan_dask(inputs: List[str], output: Optional[str], *, input_format, text_column, encoding, force, resume, workers,
@@ -304,10 +296,16 @@ def _scan_dask(inputs: List[str], output: Optional[str], *, input_format, text_c
         raise typer.Exit(130)
     if not quiet:
         _echo_summary(summary, human_lang)
-    if fail_on != "never":
-        hit = summary.verdicts["flagged"] + (summary.verdicts["review"] if fail_on == "review" else 0)
-        if hit:
-            raise typer.Exit(1)
+    _exit_if_fail_on(summary, fail_on)
+
+
+def _exit_if_fail_on(summary, fail_on: str) -> None:
+    """Exit 1 when any post met --fail-on (review counts flagged posts too)."""
+    if fail_on == "never":
+        return
+    hit = summary.verdicts["flagged"] + (summary.verdicts["review"] if fail_on == "review" else 0)
+    if hit:
+        raise typer.Exit(1)
 
 
 def _echo_summary(summary, human_lang: str) -> None:

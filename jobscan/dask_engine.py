@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from . import batch, neardup, readers
-from .readers import InputError, Row
+from .readers import InputError, Row, open_parquet
 
 INSTALL_HINT = "pip install 'jobscan[dask]'"
 DEFAULT_BLOCKSIZE = 32 * 2**20  # bytes of JSONL (or uncompressed Parquet) per partition
@@ -193,18 +193,7 @@ def plan_parts(files: list[str], input_format: str | None, text_columns: list[st
 
 
 def _parquet_parts(path: str, text_columns: list[str], blocksize: int) -> list[Part]:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise InputError("Parquet needs pyarrow: pip install 'jobscan[parquet]'") from None
-    try:
-        pf = pq.ParquetFile(path)
-    except Exception as exc:
-        raise InputError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
-    names = pf.schema_arrow.names
-    if not any(c in names for c in text_columns):
-        raise InputError(f"{path}: no column named {' or '.join(repr(c) for c in text_columns)} "
-                         f"(columns: {', '.join(names[:12])}); choose one with --text-column")
+    pf = open_parquet(path, text_columns)
     md = pf.metadata
     parts, first, size = [], 0, 0
     for g in range(md.num_row_groups):

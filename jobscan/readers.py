@@ -344,7 +344,8 @@ def _txt_row(source: str, start: int, lines: list[str]) -> Row:
     return Row(source, start, {"text": text}, text[:MAX_TEXT_CHARS])
 
 
-def _read_parquet(path: str, columns: list[str]) -> Iterator[Row]:
+def open_parquet(path: str, columns: list[str]):
+    """A pyarrow ParquetFile that has one of the text columns, or a one-line InputError."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
@@ -357,6 +358,11 @@ def _read_parquet(path: str, columns: list[str]) -> Iterator[Row]:
     if not any(c in names for c in columns):
         raise InputError(f"{path}: no column named {' or '.join(repr(c) for c in columns)} "
                          f"(columns: {', '.join(names[:12])}); choose one with --text-column")
+    return pf
+
+
+def _read_parquet(path: str, columns: list[str]) -> Iterator[Row]:
+    pf = open_parquet(path, columns)
     n = 0
     for batch in pf.iter_batches(batch_size=4096):
         for data in batch.to_pylist():

@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sys
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, Callable
 
 from . import batch, neardup
-from .readers import Row, read_rows
+from .readers import read_rows
 from .report import ReportBuilder
 from .writers import ResultWriter
 
