@@ -125,8 +125,8 @@ def check(
         from .render import render_check
 
         render_check(result, ad if not title else f"{title}\n{ad}")
-    if fail_on != "never" and ("review", "flagged").index(result["verdict"]) >= ("review", "flagged").index(fail_on) \
-            if result["verdict"] != "ok" else False:
+    rank = {"ok": 0, "review": 1, "flagged": 2}
+    if fail_on != "never" and rank[result["verdict"]] >= rank[fail_on]:
         raise typer.Exit(1)
 
 
