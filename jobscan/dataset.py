@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .bundle import sha256_file
 from .language import detect
 
 COLUMNS = ["id", "text", "label", "language", "category", "style", "group", "source"]
@@ -100,7 +101,7 @@ def fingerprint(paths: list[str | Path]) -> list[dict]:
     out = []
     for p in paths:
         p = Path(p)
-        out.append({"file": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
+        out.append({"file": p.name, "sha256": sha256_file(p)})
     return out
 
 

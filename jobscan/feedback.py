@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
+from .bundle import sha256_file
 from .localized import LocalizedError
 from .normalize import normalize_text
 
@@ -48,11 +49,7 @@ def content_hash(text: str) -> str:
 
 
 def file_sha256(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(Path(path))
 
 
 def now_utc() -> str:
