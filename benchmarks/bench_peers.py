@@ -223,7 +223,7 @@ class Jobscan(System):
     def proba(self, texts: list[str]) -> np.ndarray:
         from jobscan.featurize import prepare
 
-        risks, _ = self.scorer.score_docs([prepare(t) for t in texts])
+        risks = self.scorer.score_docs([prepare(t) for t in texts])
         return np.asarray(risks, dtype=float)
 
     def model_size(self) -> dict[str, int]:

@@ -52,10 +52,10 @@ def score_chunk(texts: list[str], lang: str | None) -> list[tuple[dict[str, Any]
 def score_texts_with(scorer, watch, texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
     """`score_chunk` with an explicit scorer and watchlist (the Dask engine keeps its own per worker)."""
     docs = [featurize.prepare(t) for t in texts]
-    risks, rows = scorer.score_docs(docs)
+    risks = scorer.score_docs(docs)
     out = []
-    for d, r, row in zip(docs, risks, rows):
-        res = scorer.result(d, r, row, lang=lang, explain=False)
+    for d, r in zip(docs, risks):
+        res = scorer.result(d, r, lang=lang, explain=False)
         if watch is not None:
             hit = watch.match(d, res["contacts"], lang or "en")
             if hit:

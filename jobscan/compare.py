@@ -149,8 +149,8 @@ def compare(path_a: Path, path_b: Path, data: list[str | Path]) -> dict[str, Any
     a, b = Scorer.load(path_a), Scorer.load(path_b)
     texts, df = load_data(data)
     docs = [prepare(t) for t in texts]
-    ra, _ = a.score_docs(docs)
-    rb, _ = b.score_docs(docs)
+    ra = a.score_docs(docs)
+    rb = b.score_docs(docs)
     va = [verdict_for(r, a.thresholds) for r in ra]
     vb = [verdict_for(r, b.thresholds) for r in rb]
     moves = {f"{x}->{y}": sum(1 for p, q in zip(va, vb) if p == x and q == y) for x in VERDICTS for y in VERDICTS}

@@ -73,7 +73,7 @@ def evaluate_scorer(scorer, df) -> dict[str, Any]:
     """Metrics of a scorer on a labelled frame, scored exactly as `check` and `scan` score."""
     from .featurize import prepare
 
-    risks, _ = scorer.score_docs([prepare(t) for t in df["text"]])
+    risks = scorer.score_docs([prepare(t) for t in df["text"]])
     return metrics(df["label"].to_numpy(), np.asarray(risks), df["language"].to_numpy(), df["category"].to_numpy(),
                    scorer.thresholds)
 

@@ -1,26 +1,31 @@
 """Featurisation: the one code path that turns ads into the model's feature matrix.
 
 Used by training (through `jobscan.features.JobscanFeatures`, a scikit-learn transformer) and by
-scoring. It needs only numpy and scipy, so the fast scorer can run without importing
-scikit-learn.
+scoring. It needs only numpy (scipy for the training matrix), so the fast scorer runs without
+importing scikit-learn.
 
 An ad is first *prepared* once (normalised, flags matched, pay parsed); the prepared ad feeds
 both the feature matrix and the explanation, so no work is done twice.
 
 Feature blocks, left to right:
-  words  word 1-2-grams of the normalised text, sublinear tf x idf, L2-normalised
+  words  word 1-2-grams of the normalised text, hashed into 2**word_bits columns
   chars  character 2-4-grams inside word boundaries (handles Thai, Chinese, Khmer, Burmese
-         and obfuscation), sublinear tf x idf, L2-normalised
+         and obfuscation), hashed into 2**char_bits columns
   flags  one column per catalogue flag, 1 when it fires
   pay    one-hot bucket of the parsed monthly pay in USD
+
+Word and character n-grams are counted, and each block is divided by the square root of its
+number of n-grams (so long and short ads weigh alike) and multiplied by the block's weight.
+
+Why hashing: the n-grams of a whole chunk of ads are hashed at once with numpy (a polynomial
+rolling hash over the code points, see `_Grams`), so scoring costs a few microseconds per ad
+instead of a Python loop over every n-gram. Buckets seen in fewer than `min_df` training ads
+are dropped (`kept` mask), like a vocabulary's minimum document frequency.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from itertools import repeat
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +36,7 @@ from .normalize import Normalized, normalize
 
 WORD = re.compile(r"\w+|\?")  # "?" is a token: questions quoting an ad are not ads
 PAY_BUCKETS = tuple(name for name, _ in money.BUCKETS)
+MAX_CHUNK_CHARS = 1 << 20  # code points hashed in one numpy pass (bounds memory)
 
 
 @dataclass(frozen=True)
@@ -48,146 +54,257 @@ def prepare(text: str) -> Prepared:
     return Prepared(text, norm, hits, money.monthly_usd(norm.text, found))
 
 
-def word_terms(tokens: list[str], ngram: tuple[int, int]) -> list[str]:
-    lo, hi = ngram
-    out = list(tokens) if lo <= 1 else []
-    for n in range(max(2, lo), hi + 1):
-        out.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
-    return out
+@dataclass(frozen=True)
+class FeatureSpace:
+    """The featuriser's settings; with the `kept` mask of a fitted model, its whole state."""
 
-
-def char_terms(tokens: list[str], ngram: tuple[int, int]) -> list[str]:
-    lo, hi = ngram
-    out: list[str] = []
-    for tok in tokens:
-        padded = f" {tok[:60]} "
-        length = len(padded)
-        for n in range(lo, hi + 1):
-            if length < n:
-                break
-            out.extend([padded[i:i + n] for i in range(length - n + 1)])
-    return out
-
-
-@dataclass
-class Vocabulary:
-    """The fitted state of the featuriser: plain dicts and arrays (safe to persist)."""
-
-    word_ngram: tuple[int, int]
-    char_ngram: tuple[int, int]
-    word_index: dict[str, int]
-    char_index: dict[str, int]
-    word_idf: np.ndarray
-    char_idf: np.ndarray
-    flag_ids: tuple[str, ...]
-    weights: tuple[float, float, float, float]  # words, chars, flags, pay
-
-    @property
-    def flag_position(self) -> dict[str, int]:
-        pos = self.__dict__.get("_flag_position")
-        if pos is None:
-            pos = {fid: k for k, fid in enumerate(self.flag_ids)}
-            self.__dict__["_flag_position"] = pos
-        return pos
+    word_ngram: tuple[int, int] = (1, 2)
+    char_ngram: tuple[int, int] = (2, 4)
+    word_bits: int = 20
+    char_bits: int = 20
+    flag_ids: tuple[str, ...] = ()
+    weights: tuple[float, float, float, float] = (1.0, 1.0, 0.5, 0.5)  # words, chars, flags, pay
 
     @property
     def n_features(self) -> int:
-        return len(self.word_index) + len(self.char_index) + len(self.flag_ids) + len(PAY_BUCKETS)
+        return (1 << self.word_bits) + (1 << self.char_bits) + len(self.flag_ids) + len(PAY_BUCKETS)
 
     def offsets(self) -> tuple[int, int, int, int]:
-        w = len(self.word_index)
-        c = w + len(self.char_index)
-        f = c + len(self.flag_ids)
-        return 0, w, c, f
+        c = 1 << self.word_bits
+        f = c + (1 << self.char_bits)
+        return 0, c, f, f + len(self.flag_ids)
 
 
-def fit_vocabulary(docs: list[Prepared], word_ngram=(1, 2), char_ngram=(2, 4), min_df=2,
-                   max_word_features=60000, max_char_features=150000,
-                   weights=(1.0, 1.0, 0.5, 0.5)) -> Vocabulary:
-    wdf: Counter[str] = Counter()
-    cdf: Counter[str] = Counter()
-    for d in docs:
-        tokens = WORD.findall(d.norm.text)
-        wdf.update(set(word_terms(tokens, word_ngram)))
-        cdf.update(set(char_terms(tokens, char_ngram)))
-    n = len(docs)
-
-    def index(df: Counter[str], cap: int) -> tuple[dict[str, int], np.ndarray]:
-        kept = [(t, c) for t, c in df.items() if c >= min_df]
-        kept.sort(key=lambda tc: (-tc[1], tc[0]))
-        kept = sorted(kept[:cap])
-        vocab = {t: i for i, (t, _) in enumerate(kept)}
-        idf = np.array([math.log((1 + n) / (1 + c)) + 1.0 for _, c in kept], dtype=np.float64)
-        return vocab, idf
-
-    wi, widf = index(wdf, max_word_features)
-    ci, cidf = index(cdf, max_char_features)
-    return Vocabulary(tuple(word_ngram), tuple(char_ngram), wi, ci, widf, cidf,
-                      tuple(flagmod.flag_ids()), tuple(float(x) for x in weights))
+# ---------------------------------------------------------------- hashing
+_P = 0x100000001B3  # odd, so invertible modulo 2**64
+_P_INV = pow(_P, -1, 1 << 64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+# One salt per kind of n-gram, so that the word "ab" and the character bigram "ab" differ.
+_SALT = {("w", 1): 0x51ED270B27E0F3A1, ("w", 2): 0x2545F4914F6CDD1D, ("c", 2): 0x94D049BB133111EB,
+         ("c", 3): 0xBF58476D1CE4E5B9, ("c", 4): 0xD6E8FEB86659FD93, ("c", 5): 0xA0761D6478BD642F}
+_POW: list[np.ndarray] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
 
 
-def _block(terms: list[str], index: dict[str, int], idf: np.ndarray, weight: float,
-           offset: int, cols: list[int], vals: list[float]) -> None:
-    """Append one block's columns: sublinear tf x idf over the known terms, L2-normalised x weight."""
-    counts = Counter(terms)
-    js = np.fromiter(map(index.get, counts, repeat(-1)), dtype=np.int64, count=len(counts))
-    known = js >= 0
-    if not known.any():
-        return
-    j = js[known]
-    tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))[known]
-    v = (1.0 + np.log(tf)) * idf[j]
-    v *= weight / (math.sqrt(float(v @ v)) or 1.0)
-    cols.extend((j + offset).tolist())
-    vals.extend(v.tolist())
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i modulo 2**64 for i < n (cached, grown by doubling)."""
+    if len(_POW[0]) < n:
+        size = max(n, 2 * len(_POW[0]))
+        with np.errstate(over="ignore"):
+            for k, base in enumerate((_P, _P_INV)):
+                arr = np.full(size, base, dtype=np.uint64)
+                arr[0] = 1
+                _POW[k] = np.cumprod(arr, dtype=np.uint64)
+    return _POW[0], _POW[1]
 
 
-def row_features(vocab: Vocabulary, doc: Prepared) -> tuple[list[int], list[float]]:
-    """The non-zero columns of one ad's feature row, and their values (columns are distinct)."""
-    o_words, o_chars, o_flags, o_pay = vocab.offsets()
-    w_words, w_chars, w_flags, w_pay = vocab.weights
+def _bucket(h: np.ndarray, kind: tuple[str, int], bits: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        x = h + np.uint64(_SALT[kind])
+        x ^= x >> np.uint64(31)
+        x *= _MIX
+        return (x >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def token_string(norm_text: str) -> str:
+    """The ad's tokens, one space between them and one at each end: the input of hashing."""
+    return " " + " ".join(WORD.findall(norm_text)) + " "
+
+
+@dataclass
+class Grams:
+    """Every hashed n-gram of a batch of ads, one entry per occurrence.
+
+    `doc` is the ad's index in the batch, `bucket` the column inside the block, `token` the
+    index (inside its ad) of the token it belongs to and `span` 1 or 2 tokens (word bigrams)."""
+
+    doc: np.ndarray
+    bucket: np.ndarray
+    token: np.ndarray
+    span: np.ndarray
+
+
+def grams(space: FeatureSpace, token_strings: list[str], with_tokens: bool = False) -> tuple[Grams, Grams, np.ndarray]:
+    """Word and character n-grams of ads given as `token_string`s; plus each ad's token count.
+    `Grams.token` is filled only `with_tokens` (the explanation needs it, scoring does not)."""
+    n_docs = len(token_strings)
+    lens = np.fromiter(map(len, token_strings), dtype=np.int64, count=n_docs)
+    c = np.frombuffer("".join(token_strings).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(c)
+    pw, ipw = _powers(n + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(c * pw[:n], out=prefix[1:])
+
+        def substring_hash(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return (prefix[b] - prefix[a]) * ipw[a]
+
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), lens)
+        is_space = c == 32
+        spaces = np.flatnonzero(is_space)
+        # tokens: runs between two spaces (ads are joined back to back, so an ad boundary is "  ")
+        gap = np.diff(spaces)
+        real = gap > 1
+        t_start = spaces[:-1][real] + 1
+        t_end = spaces[1:][real]
+        t_doc = doc_of[t_start]
+        tokens_per_doc = np.bincount(t_doc, minlength=n_docs)
+        if with_tokens:
+            doc_first = np.searchsorted(t_doc, np.arange(n_docs))
+            t_index = np.arange(len(t_start)) - doc_first[t_doc]
+        else:
+            t_index = np.zeros(len(t_start), dtype=np.int64)
+
+        w_parts: list[tuple[np.ndarray, ...]] = []
+        lo, hi = space.word_ngram
+        for k in range(lo, hi + 1):
+            if k > 2:
+                raise ValueError("word n-grams longer than 2 are not supported")
+            if k == 1:
+                w_parts.append((t_doc, _bucket(substring_hash(t_start, t_end), ("w", 1), space.word_bits),
+                                t_index, np.ones(len(t_start), dtype=np.int64)))
+            else:
+                adjacent = t_end[:-1] + 1 == t_start[1:]  # same ad (one space between)
+                a, b = t_start[:-1][adjacent], t_end[1:][adjacent]
+                w_parts.append((t_doc[:-1][adjacent], _bucket(substring_hash(a, b), ("w", 2), space.word_bits),
+                                t_index[:-1][adjacent], np.full(len(a), 2, dtype=np.int64)))
+
+        spaces_before = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(is_space, out=spaces_before[1:])
+        c_parts: list[tuple[np.ndarray, ...]] = []
+        clo, chi = space.char_ngram
+        for k in range(clo, chi + 1):
+            if k > 5:
+                raise ValueError("character n-grams longer than 5 are not supported")
+            i = np.arange(max(0, n - k + 1), dtype=np.int64)
+            ok = spaces_before[i + k - 1] == spaces_before[i + 1]  # no space inside the n-gram
+            if k == 2:
+                ok &= ~(is_space[i] & is_space[i + 1])
+            i = i[ok]
+            doc = doc_of[i]
+            if with_tokens:
+                inner = i + is_space[i].astype(np.int64)  # first character that is not a space
+                tok = np.searchsorted(t_start, inner, side="right") - 1 - doc_first[doc]
+            else:
+                tok = np.zeros(len(i), dtype=np.int64)
+            c_parts.append((doc, _bucket(substring_hash(i, i + k), ("c", k), space.char_bits), tok,
+                            np.ones(len(i), dtype=np.int64)))
+
+    def join(parts) -> Grams:
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return Grams(empty, empty, empty, empty)
+        return Grams(*(np.concatenate(cols) for cols in zip(*parts)))
+
+    return join(w_parts), join(c_parts), tokens_per_doc
+
+
+def _batches(docs: list[Prepared]):
+    """Slices of docs whose token strings hold at most MAX_CHUNK_CHARS code points together."""
+    strings = [token_string(d.norm.text) for d in docs]
+    start, total = 0, 0
+    for k, s in enumerate(strings):
+        if total and total + len(s) > MAX_CHUNK_CHARS:
+            yield start, strings[start:k]
+            start, total = k, 0
+        total += len(s)
+    if start < len(strings) or not strings:
+        yield start, strings[start:]
+
+
+def block_scale(g: Grams, n_docs: int, weight: float) -> np.ndarray:
+    """Each ad's value per n-gram occurrence in a block: weight / sqrt(number of n-grams)."""
+    count = np.bincount(g.doc, minlength=n_docs).astype(np.float64)
+    return weight / np.sqrt(np.maximum(count, 1.0))
+
+
+def fixed_columns(space: FeatureSpace, doc: Prepared) -> tuple[list[int], list[float]]:
+    """Flag and pay columns of one ad (columns are distinct)."""
+    _, _, o_flags, o_pay = space.offsets()
+    _, _, w_flags, w_pay = space.weights
+    position = {fid: k for k, fid in enumerate(space.flag_ids)}
     cols: list[int] = []
-    vals: list[float] = []
-    tokens = WORD.findall(doc.norm.text)
-    _block(word_terms(tokens, vocab.word_ngram), vocab.word_index, vocab.word_idf, w_words, o_words, cols, vals)
-    _block(char_terms(tokens, vocab.char_ngram), vocab.char_index, vocab.char_idf, w_chars, o_chars, cols, vals)
-    seen = set()
     for h in doc.hits:
-        k = vocab.flag_position.get(h.flag.id)
-        if k is not None and k not in seen:
-            seen.add(k)
+        k = position.get(h.flag.id)
+        if k is not None and o_flags + k not in cols:
             cols.append(o_flags + k)
-            vals.append(w_flags)
+    vals = [w_flags] * len(cols)
     cols.append(o_pay + PAY_BUCKETS.index(money.bucket(doc.usd_month)))
     vals.append(w_pay)
     return cols, vals
 
 
-def transform(vocab: Vocabulary, docs: list[Prepared]):
-    """The feature matrix (scipy CSR) of many ads; rows are `row_features` of each."""
+def transform(space: FeatureSpace, docs: list[Prepared], kept: np.ndarray | None = None):
+    """The feature matrix (scipy CSR) of many ads. `kept`: columns to keep (others are zero)."""
     import scipy.sparse as sp
 
-    indptr = [0]
-    cols: list[int] = []
-    vals: list[float] = []
-    for d in docs:
-        c, v = row_features(vocab, d)
-        cols.extend(c)
-        vals.extend(v)
-        indptr.append(len(cols))
-    return sp.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int32),
-                          np.asarray(indptr, dtype=np.int64)), shape=(len(docs), vocab.n_features))
+    o_words, o_chars, _, _ = space.offsets()
+    rows, cols, vals = [], [], []
+    for first, strings in _batches(docs):
+        words, chars, _ = grams(space, strings)
+        for g, offset, weight in ((words, o_words, space.weights[0]), (chars, o_chars, space.weights[1])):
+            scale = block_scale(g, len(strings), weight)
+            rows.append(g.doc + first)
+            cols.append(g.bucket + offset)
+            vals.append(scale[g.doc])
+    for r, d in enumerate(docs):
+        c, v = fixed_columns(space, d)
+        rows.append(np.full(len(c), r, dtype=np.int64))
+        cols.append(np.asarray(c, dtype=np.int64))
+        vals.append(np.asarray(v, dtype=np.float64))
+    r, c, v = (np.concatenate(x) for x in (rows, cols, vals))
+    if kept is not None:
+        keep = kept[c]
+        r, c, v = r[keep], c[keep], v[keep]
+    m = sp.coo_matrix((v, (r, c)), shape=(len(docs), space.n_features)).tocsr()
+    m.sum_duplicates()
+    return m
 
 
-def feature_names(vocab: Vocabulary) -> list[str]:
-    names = [""] * vocab.n_features
-    o_words, o_chars, o_flags, o_pay = vocab.offsets()
-    for t, j in vocab.word_index.items():
-        names[o_words + j] = "word:" + t
-    for t, j in vocab.char_index.items():
-        names[o_chars + j] = "char:" + t
-    for k, fid in enumerate(vocab.flag_ids):
-        names[o_flags + k] = "flag:" + fid
-    for k, b in enumerate(PAY_BUCKETS):
-        names[o_pay + k] = "pay:" + b
+def document_frequency(space: FeatureSpace, docs: list[Prepared]) -> np.ndarray:
+    """For every word and character column, the number of ads it occurs in."""
+    o_words, o_chars, o_flags, _ = space.offsets()
+    df = np.zeros(o_flags, dtype=np.int64)
+    for first, strings in _batches(docs):
+        words, chars, _ = grams(space, strings)
+        for g, offset in ((words, o_words), (chars, o_chars)):
+            pairs = np.unique((g.doc << np.int64(32)) | (g.bucket + offset))
+            df += np.bincount(pairs & np.int64(0xFFFFFFFF), minlength=o_flags)
+    return df
+
+
+def decisions(space: FeatureSpace, coef: np.ndarray, intercept: float, docs: list[Prepared]) -> np.ndarray:
+    """The linear model's decision value for each ad (coef: one weight per feature column)."""
+    o_words, o_chars, o_flags, _ = space.offsets()
+    out = np.full(len(docs), float(intercept))
+    for first, strings in _batches(docs):
+        words, chars, _ = grams(space, strings)
+        k = len(strings)
+        for g, offset, weight in ((words, o_words, space.weights[0]), (chars, o_chars, space.weights[1])):
+            sums = np.bincount(g.doc, weights=coef[g.bucket + offset], minlength=k)
+            out[first:first + k] += sums * block_scale(g, k, weight)
+    for r, d in enumerate(docs):
+        c, v = fixed_columns(space, d)
+        out[r] += float(np.dot(coef[c], v))
+    return out
+
+
+def token_contributions(space: FeatureSpace, coef: np.ndarray, doc: Prepared) -> np.ndarray:
+    """Each token's share of the decision value: word n-grams split over their tokens, character
+    n-grams given to the token they lie in."""
+    o_words, o_chars, _, _ = space.offsets()
+    words, chars, n_tokens = grams(space, [token_string(doc.norm.text)], with_tokens=True)
+    per_token = np.zeros(int(n_tokens[0]) + 1)
+    for g, offset, weight in ((words, o_words, space.weights[0]), (chars, o_chars, space.weights[1])):
+        c = coef[g.bucket + offset] * block_scale(g, 1, weight)[0] / g.span
+        for extra in range(int(g.span.max()) if len(g.span) else 0):
+            part = g.span > extra
+            per_token += np.bincount(g.token[part] + extra, weights=c[part], minlength=len(per_token))
+    return per_token[:-1]
+
+
+def feature_names(space: FeatureSpace) -> list[str]:
+    o_words, o_chars, o_flags, o_pay = space.offsets()
+    names = [f"word:#{j}" for j in range(o_chars - o_words)] + [f"char:#{j}" for j in range(o_flags - o_chars)]
+    names += ["flag:" + fid for fid in space.flag_ids]
+    names += ["pay:" + b for b in PAY_BUCKETS]
     return names

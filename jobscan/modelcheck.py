@@ -90,14 +90,14 @@ def validate(path: str | Path) -> dict[str, Any]:
         return out
     try:
         slow = Scorer.from_bundle(b)
-        missing = [f for f in slow.model.vocab.flag_ids if f not in set(flagmod.flag_ids())]
+        missing = [f for f in slow.model.space.flag_ids if f not in set(flagmod.flag_ids())]
         if missing:
             problems.append(("validate.flags_missing", {"n": len(missing), "ids": ", ".join(missing[:5])}))
         docs = [prepare(t) for t in SAMPLES]
         expected = b.pipeline.predict_proba(list(SAMPLES))[:, 1]
-        risks = [slow.score_docs(docs)[0]]
+        risks = [slow.score_docs(docs)]
         if meta.get("scorer_sha256") and npz.is_file() and not any(k == "validate.scorer_hash" for k, _ in problems):
-            risks.append(Scorer.load(path).score_docs(docs)[0])
+            risks.append(Scorer.load(path).score_docs(docs))
         if any(np.max(np.abs(np.asarray(r) - expected)) > 1e-9 for r in risks):
             problems.append(("validate.scores_differ", {}))
     except Exception as exc:  # a damaged but loadable model: report, never crash

@@ -155,7 +155,7 @@ def build_queue(items: list[Item], thresholds: dict[str, float], skip: set[str] 
     if missing and scorer is not None:
         from .featurize import prepare
 
-        risks, _ = scorer.score_docs([prepare(it.text) for it in missing])
+        risks = scorer.score_docs([prepare(it.text) for it in missing])
         for it, r in zip(missing, risks):
             it.risk = round(float(r), 4)
     review, flagged = thresholds["review"], thresholds["flagged"]

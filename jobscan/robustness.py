@@ -55,7 +55,7 @@ def robustness(scorer, df, seed: int = DEFAULT_SEED, transforms: list[str] | Non
     cut = scorer.thresholds["flagged"]
 
     def risks(items: list[str]) -> np.ndarray:
-        r, _ = scorer.score_docs([prepare(t) for t in items])
+        r = scorer.score_docs([prepare(t) for t in items])
         return np.asarray(r, dtype=float)
 
     clean_p = risks(texts)

@@ -35,23 +35,23 @@ SCORER_FILE = bundlemod.SCORER_FILE
 
 @dataclass
 class LinearModel:
-    """The fitted model reduced to what scoring needs: featuriser state, weights, calibration.
+    """The fitted model reduced to what scoring needs: feature space, weights, calibration.
 
     Built from the scikit-learn pipeline, or from the bundle's scorer.npz (plain arrays, loaded
     with allow_pickle=False), so that scoring needs neither scikit-learn nor pickle.
     """
 
-    vocab: featurize.Vocabulary
-    coef: np.ndarray
+    space: featurize.FeatureSpace
+    coef: np.ndarray  # one weight per feature column (zero for columns dropped at training)
     intercept: float
     cal_a: float
     cal_b: float
 
-    def decision_row(self, cols: list[int], vals: list[float]) -> float:
-        return float(np.dot(self.coef[cols], vals)) + self.intercept
+    def decisions(self, docs: list[featurize.Prepared]) -> np.ndarray:
+        return featurize.decisions(self.space, self.coef, self.intercept, docs)
 
-    def probability(self, decision: float) -> float:
-        return float(1.0 / (1.0 + np.exp(self.cal_a * decision + self.cal_b)))
+    def probabilities(self, decisions: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(self.cal_a * decisions + self.cal_b))
 
     @classmethod
     def from_pipeline(cls, pipeline) -> "LinearModel":
@@ -60,33 +60,30 @@ class LinearModel:
         cc = calibrated.calibrated_classifiers_[0]
         lr = cc.estimator
         cal = cc.calibrators[0]
-        return cls(feats.vocabulary(), np.asarray(lr.coef_[0], dtype=np.float64), float(lr.intercept_[0]),
+        return cls(feats.space(), np.asarray(lr.coef_[0], dtype=np.float64), float(lr.intercept_[0]),
                    float(cal.a_), float(cal.b_))
 
     def save_npz(self, path) -> None:
-        v = self.vocab
+        s = self.space
+        nonzero = np.flatnonzero(self.coef).astype(np.int32)
         np.savez_compressed(
-            path,
-            word_terms=np.array("\n".join(sorted(v.word_index, key=v.word_index.get))),
-            char_terms=np.array("\n".join(sorted(v.char_index, key=v.char_index.get))),
-            word_idf=v.word_idf, char_idf=v.char_idf, flag_ids=np.array("\n".join(v.flag_ids)),
-            word_ngram=np.array(v.word_ngram), char_ngram=np.array(v.char_ngram), weights=np.array(v.weights),
-            coef=self.coef, params=np.array([self.intercept, self.cal_a, self.cal_b]))
+            path, flag_ids=np.array("\n".join(s.flag_ids)), word_ngram=np.array(s.word_ngram),
+            char_ngram=np.array(s.char_ngram), bits=np.array([s.word_bits, s.char_bits]), weights=np.array(s.weights),
+            coef_index=nonzero, coef_value=self.coef[nonzero], params=np.array([self.intercept, self.cal_a, self.cal_b]))
 
     @classmethod
     def load_npz(cls, path) -> "LinearModel":
         with np.load(path, allow_pickle=False) as z:
-            def index(joined: str) -> dict[str, int]:
-                return {t: i for i, t in enumerate(joined.split("\n"))} if joined else {}
-
             flag_ids = str(z["flag_ids"])
-            vocab = featurize.Vocabulary(
+            word_bits, char_bits = (int(x) for x in z["bits"])
+            space = featurize.FeatureSpace(
                 word_ngram=tuple(int(x) for x in z["word_ngram"]), char_ngram=tuple(int(x) for x in z["char_ngram"]),
-                word_index=index(str(z["word_terms"])), char_index=index(str(z["char_terms"])),
-                word_idf=z["word_idf"], char_idf=z["char_idf"],
-                flag_ids=tuple(flag_ids.split("\n")) if flag_ids else (), weights=tuple(float(w) for w in z["weights"]))
+                word_bits=word_bits, char_bits=char_bits, flag_ids=tuple(flag_ids.split("\n")) if flag_ids else (),
+                weights=tuple(float(w) for w in z["weights"]))
+            coef = np.zeros(space.n_features, dtype=np.float64)
+            coef[z["coef_index"]] = z["coef_value"]
             intercept, a, b = (float(x) for x in z["params"])
-            return cls(vocab, np.asarray(z["coef"], dtype=np.float64), intercept, a, b)
+            return cls(space, coef, intercept, a, b)
 
 
 class Scorer:
@@ -96,8 +93,8 @@ class Scorer:
         self.name = name
         self.version = version
         self.thresholds = {"review": float(meta["thresholds"]["review"]), "flagged": float(meta["thresholds"]["flagged"])}
-        o_words, o_chars, o_flags, _ = self.model.vocab.offsets()
-        self._flag_col = {fid: o_flags + k for k, fid in enumerate(self.model.vocab.flag_ids)}
+        o_flags = self.model.space.offsets()[2]
+        self._flag_col = {fid: o_flags + k for k, fid in enumerate(self.model.space.flag_ids)}
 
     @classmethod
     def from_bundle(cls, b: bundlemod.Bundle) -> "Scorer":
@@ -121,15 +118,14 @@ class Scorer:
             return cls(model, meta, b.name, b.version)
         return cls.from_bundle(bundlemod.load(bundle_path))
 
-    def score_docs(self, docs: list[featurize.Prepared]) -> tuple[list[float], list[tuple[list[int], list[float]]]]:
-        rows = [featurize.row_features(self.model.vocab, d) for d in docs]
-        risks = [self.model.probability(self.model.decision_row(c, v)) for c, v in rows]
-        return risks, rows
+    def score_docs(self, docs: list[featurize.Prepared]) -> list[float]:
+        """Calibrated probabilities of many prepared ads (one vectorised pass)."""
+        return self.model.probabilities(self.model.decisions(docs)).tolist() if docs else []
 
     def score_texts(self, texts: Iterable[str], lang: str | None = None, explain: bool = True) -> list[dict[str, Any]]:
         docs = [featurize.prepare(t) for t in texts]
-        risks, rows = self.score_docs(docs)
-        return [self.result(d, r, row, lang=lang, explain=explain) for d, r, row in zip(docs, risks, rows)]
+        risks = self.score_docs(docs)
+        return [self.result(d, r, lang=lang, explain=explain) for d, r in zip(docs, risks)]
 
     # -- explanation -------------------------------------------------------------------------
     def _flag_contribution(self, flag_id: str) -> float | None:
@@ -138,62 +134,26 @@ class Scorer:
         col = self._flag_col.get(flag_id)
         if col is None:
             return None
-        return round(float(self.model.coef[col] * self.model.vocab.weights[2]), 4)
+        return round(float(self.model.coef[col] * self.model.space.weights[2]), 4)
 
-    def top_terms(self, doc: featurize.Prepared, row) -> list[dict[str, Any]]:
+    def top_terms(self, doc: featurize.Prepared) -> list[dict[str, Any]]:
         """Words of the ad with their learned contribution (word n-grams plus the character
         n-grams inside each word), mapped back to the ad as given."""
-        vocab = self.model.vocab
-        o_words, o_chars, _, _ = vocab.offsets()
-        value = dict(zip(*row))
-        matches = list(featurize.WORD.finditer(doc.norm.text))
-        tokens = [m.group() for m in matches]
-        per_token = [0.0] * len(tokens)
-        # word n-grams: split evenly over their words and occurrences
-        lo, hi = vocab.word_ngram
-        occurrences: dict[str, list[int]] = {}
-        for n in range(lo, hi + 1):
-            for i in range(len(tokens) - n + 1):
-                occurrences.setdefault(" ".join(tokens[i:i + n]), []).append(i)
-        for term, starts in occurrences.items():
-            j = vocab.word_index.get(term)
-            if j is None or (o_words + j) not in value:
-                continue
-            contrib = self.model.coef[o_words + j] * value[o_words + j]
-            n = term.count(" ") + 1
-            share = contrib / (len(starts) * n)
-            for s in starts:
-                for k in range(s, s + n):
-                    per_token[k] += share
-        # character n-grams: split over the words that contain them
-        clo, chi = vocab.char_ngram
-        char_occ: dict[str, list[int]] = {}
-        for k, tok in enumerate(tokens):
-            padded = f" {tok[:60]} "
-            for n in range(clo, chi + 1):
-                for i in range(len(padded) - n + 1):
-                    char_occ.setdefault(padded[i:i + n], []).append(k)
-        for gram, toks in char_occ.items():
-            j = vocab.char_index.get(gram)
-            if j is None or (o_chars + j) not in value:
-                continue
-            share = self.model.coef[o_chars + j] * value[o_chars + j] / len(toks)
-            for k in toks:
-                per_token[k] += share
+        per_token = featurize.token_contributions(self.model.space, self.model.coef, doc)
         best: dict[str, dict[str, Any]] = {}
-        for m, tok, c in zip(matches, tokens, per_token):
+        for m, c in zip(featurize.WORD.finditer(doc.norm.text), per_token.tolist()):
+            tok = m.group()
             if tok.startswith("__") and tok.endswith("__"):
                 continue  # placeholders for contacts: reported as contacts, not as words
-            a, b = doc.norm.span(*m.span())
-            entry = best.get(tok)
-            if entry is None:
+            if tok not in best:
+                a, b = doc.norm.span(*m.span())
                 best[tok] = {"term": doc.original[a:b], "start": a, "end": b, "contribution": c}
         ranked = sorted(best.values(), key=lambda e: -abs(e["contribution"]))[:TOP_TERMS]
         for e in ranked:
             e["contribution"] = round(float(e["contribution"]), 4)
         return ranked
 
-    def result(self, doc: featurize.Prepared, risk: float, row=None, lang: str | None = None,
+    def result(self, doc: featurize.Prepared, risk: float, lang: str | None = None,
                explain: bool = True) -> dict[str, Any]:
         language = detect(doc.original)
         out_lang = lang or ("id" if language in ("id", "ms") else "en")
@@ -214,7 +174,7 @@ class Scorer:
             "language": language,
             "flags": flags,
             "other_fraud": [f["id"] for f in flags if f["kind"] == "fraud"],
-            "top_terms": self.top_terms(doc, row) if (explain and row is not None) else [],
+            "top_terms": self.top_terms(doc) if explain else [],
             "contacts": contactmod.extract_contacts(doc.original),
             "model": {"name": self.name, "version": self.version},
         }

@@ -32,8 +32,8 @@ DEFAULTS: dict[str, Any] = {
     "version": "0.0.0",
     "seed": 0,
     "data": {"train": [], "test": []},
-    "features": {"word_ngram": [1, 2], "char_ngram": [2, 4], "min_df": 2, "max_word_features": 60000,
-                 "max_char_features": 150000, "weights": [1.0, 1.0, 0.5, 0.5]},
+    "features": {"word_ngram": [1, 2], "char_ngram": [2, 4], "word_bits": 20, "char_bits": 20, "min_df": 2,
+                 "weights": [1.0, 1.0, 0.5, 0.5]},
     "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5, "language_balance": 0.0, "category_weights": {}},
     "augment": {"copies": 1, "transforms_per_copy": 2, "fraction": 0.6},
     "thresholds": {"flagged_min_precision": 0.95, "review_min_precision": 0.80,
@@ -56,6 +56,9 @@ def load_config(path: str | Path) -> dict[str, Any]:
         else:
             cfg[key] = raw.get(key, value)
     unknown = set(raw) - set(DEFAULTS)
+    for key, value in DEFAULTS.items():
+        if isinstance(value, dict) and key != "data" and isinstance(raw.get(key), dict):
+            unknown |= {f"{key}.{k}" for k in set(raw[key]) - set(value)}
     if unknown:
         raise ConfigError(f"{path}: unknown config keys: {', '.join(sorted(unknown))}")
     base = path.parent
@@ -155,8 +158,8 @@ def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
     from .features import JobscanFeatures
 
     f = cfg["features"]
-    feats = JobscanFeatures(word_ngram=tuple(f["word_ngram"]), char_ngram=tuple(f["char_ngram"]), min_df=int(f["min_df"]),
-                            max_word_features=int(f["max_word_features"]), max_char_features=int(f["max_char_features"]),
+    feats = JobscanFeatures(word_ngram=tuple(f["word_ngram"]), char_ngram=tuple(f["char_ngram"]),
+                            word_bits=int(f["word_bits"]), char_bits=int(f["char_bits"]), min_df=int(f["min_df"]),
                             weights=tuple(float(w) for w in f["weights"]))
     progress(f"preparing {len(train_df)} texts")
     docs = [featurize.prepare(t) for t in train_df["text"]]

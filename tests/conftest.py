@@ -25,7 +25,7 @@ def tiny_data(tmp_path_factory) -> dict:
     (d / "tiny.toml").write_text(
         'name = "tiny"\nversion = "0.0.1"\nseed = 3\n'
         '[data]\ntrain = ["train.jsonl"]\ntest = ["test.jsonl"]\n'
-        '[features]\nmax_word_features = 2000\nmax_char_features = 4000\n'
+        '[features]\nword_bits = 16\nchar_bits = 16\n'
         '[classifier]\ncv_folds = 3\n[augment]\nfraction = 0.3\n', encoding="utf-8")
     return {"dir": d, "config": d / "tiny.toml", "train": d / "train.jsonl", "test": d / "test.jsonl"}
 

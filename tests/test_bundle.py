@@ -5,7 +5,7 @@ import shutil
 import numpy as np
 import pytest
 
-from jobscan import bundle
+from jobscan import bundle, featurize
 from jobscan.featurize import prepare
 from jobscan.scoring import Scorer
 
@@ -21,7 +21,7 @@ def test_round_trip_gives_identical_probabilities(tiny_bundle, tmp_path):
     assert np.array_equal(p1, p2)
     # the scorer's own arithmetic, from the pipeline or from scorer.npz, agrees with scikit-learn
     for scorer in (Scorer.from_bundle(b), Scorer.load(tiny_bundle)):
-        risks, _ = scorer.score_docs([prepare(t) for t in ADS])
+        risks = scorer.score_docs([prepare(t) for t in ADS])
         assert np.allclose(risks, p1[:, 1], rtol=0, atol=1e-12)
 
 
@@ -88,9 +88,9 @@ def test_train_refuses_to_overwrite_without_force(tiny_data, tiny_bundle):
 def test_flag_contributions_are_the_learned_weights_times_the_feature(tiny_bundle):
     scorer = Scorer.load(tiny_bundle)
     doc = prepare(ADS[0])
-    _, rows = scorer.score_docs([doc])
-    value = dict(zip(*rows[0]))
-    result = scorer.result(doc, 0.5, rows[0])
+    row = featurize.transform(scorer.model.space, [doc]).tocsr()
+    value = dict(zip(row.indices.tolist(), row.data.tolist()))
+    result = scorer.result(doc, 0.5)
     assert result["flags"]
     for f in result["flags"]:
         col = scorer._flag_col[f["id"]]

@@ -126,14 +126,14 @@ def _leaks(bundle_dir: Path, needles: set[str]) -> list[str]:
 
 
 def test_the_search_finds_a_planted_contact(tiny_bundle, tmp_path):
-    """The search itself works: a contact planted in the vocabulary is found."""
+    """The search itself works: a contact planted in the bundle's strings is found."""
     import shutil
 
     copy = tmp_path / "planted"
     shutil.copytree(tiny_bundle, copy)
     with np.load(copy / "scorer.npz", allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
-    arrays["word_terms"] = np.array(str(arrays["word_terms"]) + "\nhr_planted_contact")
+    arrays["flag_ids"] = np.array(str(arrays["flag_ids"]) + "\nhr_planted_contact")
     np.savez_compressed(copy / "scorer.npz", **arrays)
     assert _leaks(copy, {"hr_planted_contact", "+6281299990000"}) == ["hr_planted_contact"]
 
