@@ -342,16 +342,10 @@ class _Clusters:
 
     def assign(self, row_offset: int, sigs: list[bytes | None]) -> dict[int, int]:
         """{position in the partition: cluster id} for the posts that repeat an earlier one."""
-        reposts: dict[int, int] = {}
-        for k, sig in enumerate(sigs):
-            if sig is None:
-                continue
-            n = row_offset + k + 1
-            c = self.index.add(n, sig)
-            if c != n:
-                reposts[k] = c
+        numbers = range(row_offset + 1, row_offset + 1 + len(sigs))
+        clusters = self.index.add_many(numbers, [sig or neardup.EMPTY for sig in sigs])
         self.index.commit()
-        return reposts
+        return {k: c for k, (n, c) in enumerate(zip(numbers, clusters)) if c != n}
 
     def close(self) -> None:
         self.index.close()
