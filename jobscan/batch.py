@@ -1,15 +1,19 @@
 """Batch scanning: rows in, one output row per input row out, in input order.
 
 Scoring runs in chunks, in this process or in `workers` processes (each loads the model once);
-at most a few chunks are in flight, so memory stays flat. The main process assigns repost
-clusters (`neardup.ClusterIndex`), builds output rows, and feeds the summary and the report.
+at most two chunks per worker are in flight, so memory stays flat. A worker returns, per post,
+only the result fields the output uses and the post's near-duplicate signature (computed for the
+whole chunk at once). The main process assigns repost clusters a chunk at a time
+(`neardup.ClusterIndex.add_many`), builds output rows, and feeds the summary and the report.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import Counter, deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
@@ -19,6 +23,8 @@ from .readers import Row
 
 RESULT_COLUMNS = ("risk", "verdict", "flags", "top_evidence", "language", "contacts", "cluster", "error")
 POSITION_COLUMNS = ("source", "line")
+RESERVED = frozenset(RESULT_COLUMNS + POSITION_COLUMNS)  # input fields of these names become input_NAME
+RESULT_FIELDS = ("risk", "verdict", "language", "flags", "contacts")  # what a scan keeps of a result
 
 
 @dataclass
@@ -26,7 +32,7 @@ class ScanOptions:
     model: str | None = None
     lang: str | None = None
     workers: int = 1
-    chunk_size: int = 256
+    chunk_size: int = 1000
     watchlist: str | None = None
     redact: bool = False
     salt: str = ""
@@ -36,17 +42,33 @@ class ScanOptions:
 _WORKER: dict[str, Any] = {}
 
 
+def _fewer_gc_passes() -> tuple[int, int, int]:
+    """Scanning allocates many short-lived dicts and lists (none of them in cycles): the cycle
+    collector's default, a pass every 700 allocations, costs about a tenth of a scan. Returns the
+    previous thresholds."""
+    previous = gc.get_threshold()
+    gc.set_threshold(100_000, *previous[1:])
+    return previous
+
+
+def _init_worker_process(model: str | None, watchlist: str | None) -> None:
+    _fewer_gc_passes()
+    _init_worker(model, watchlist)
+
+
 def _init_worker(model: str | None, watchlist: str | None) -> None:
-    from .scoring import Scorer
+    from .api import load_scorer
     from .watchlist import Watchlist
 
-    _WORKER["scorer"] = Scorer.load(model)
+    _WORKER["scorer"] = load_scorer(model)  # in this process: the model the command has loaded already
     _WORKER["watchlist"] = Watchlist.load(watchlist) if watchlist else None
 
 
 def score_chunk(texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
-    """Results and near-duplicate signatures for a chunk of texts (runs in a worker)."""
-    return score_texts_with(_WORKER["scorer"], _WORKER["watchlist"], texts, lang)
+    """Results (the fields a scan keeps) and near-duplicate signatures for a chunk of texts (runs
+    in a worker: what it returns is pickled back to the main process)."""
+    scored = score_texts_with(_WORKER["scorer"], _WORKER["watchlist"], texts, lang)
+    return [({k: res[k] for k in RESULT_FIELDS}, sig) for res, sig in scored]
 
 
 def score_texts_with(scorer, watch, texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
@@ -60,8 +82,8 @@ def score_texts_with(scorer, watch, texts: list[str], lang: str | None) -> list[
             hit = watch.match(d, res["contacts"], lang or "en")
             if hit:
                 res["flags"].append(hit)
-        out.append((res, neardup.signature(d.norm.text)))
-    return out
+        out.append(res)
+    return list(zip(out, neardup.signatures([d.norm.text for d in docs])))
 
 
 # ------------------------------------------------------------------ summary
@@ -78,9 +100,11 @@ class Summary:
         if out.get("error"):
             self.errors += 1
             return
-        self.verdicts[out["verdict"]] += 1
-        self.flags.update(f["id"] for f in out["flags"] if f["kind"] != "context")
-        if out["verdict"] != "ok":
+        verdict = out["verdict"]
+        self.verdicts[verdict] += 1
+        if out["flags"]:
+            self.flags.update([f["id"] for f in out["flags"] if f["kind"] != "context"])
+        if verdict != "ok" and out["contacts"]:
             self.contacts.update({c["value"] for c in out["contacts"]})
 
     def to_dict(self) -> dict[str, Any]:
@@ -106,11 +130,16 @@ def redact_result(res: dict[str, Any], salt: str) -> dict[str, Any]:
     return res
 
 
+def _input_fields(data: dict[str, Any], redact: bool) -> dict[str, Any]:
+    """The input's own fields, renamed input_NAME where they clash with ours, masked for --redact."""
+    if not redact and RESERVED.isdisjoint(data):
+        return dict(data)
+    return {(f"input_{k}" if k in RESERVED else k): (contactmod.redact(v) if (redact and isinstance(v, str)) else v)
+            for k, v in data.items()}
+
+
 def output_row(row: Row, result: dict[str, Any] | None, cluster: int | None, redact: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in row.data.items():
-        key = f"input_{k}" if k in RESULT_COLUMNS or k in POSITION_COLUMNS else k
-        out[key] = contactmod.redact(v) if (redact and isinstance(v, str)) else v
+    out = _input_fields(row.data, redact)
     out["source"] = row.source
     out["line"] = row.line
     if result is None:
@@ -130,12 +159,45 @@ def flatten(out: dict[str, Any]) -> dict[str, Any]:
     """A row for CSV/Parquet: flags as ids, contacts as values, evidence joined."""
     flat = dict(out)
     if isinstance(out.get("flags"), list):
-        flat["flags"] = ";".join(f["id"] for f in out["flags"])
+        flat["flags"] = ";".join([f["id"] for f in out["flags"]])
     if isinstance(out.get("contacts"), list):
-        flat["contacts"] = ";".join(c["value"] for c in out["contacts"])
+        flat["contacts"] = ";".join([c["value"] for c in out["contacts"]])
     if isinstance(out.get("top_evidence"), list):
         flat["top_evidence"] = " | ".join(out["top_evidence"])
     return flat
+
+
+def resume_record(out: dict[str, Any]) -> list | None:
+    """What the summary and the report need of an output row that its CSV cells do not hold, to
+    rebuild them on --resume (`restore_row`): nothing for an error row or an "ok" row (its cells'
+    flag ids are enough), else its risk, cluster, flags with evidence spans and contacts, compactly."""
+    if out.get("error") or out["verdict"] == "ok":
+        return None
+    flags = [[f["id"], f["kind"], [x for e in f["evidence"] for x in (e["start"], e["end"])]] for f in out["flags"]]
+    return [out["risk"], out["cluster"], flags, [[c["kind"], c["value"]] for c in out["contacts"]]]
+
+
+def restore_row(cells: dict[str, str], record: list | None) -> dict[str, Any]:
+    """An output row rebuilt from its CSV cells and its `resume_record`, as far as `Summary.add`
+    and `ReportBuilder.add` need it (they read only the verdict and the flags of an "ok" row)."""
+    if cells.get("error"):
+        return cells
+    if record is None:
+        kinds = _flag_kinds()
+        return {**cells, "flags": [{"id": i, "kind": kinds.get(i, "risk")} for i in cells["flags"].split(";") if i],
+                "contacts": []}
+    risk, cluster, flags, contacts = record
+    return {**cells, "risk": risk, "cluster": cluster,
+            "flags": [{"id": i, "kind": kind, "evidence": [{"start": a, "end": b} for a, b in zip(ends[::2], ends[1::2])]}
+                      for i, kind, ends in flags],
+            "contacts": [{"kind": kind, "value": value} for kind, value in contacts]}
+
+
+@lru_cache(maxsize=1)
+def _flag_kinds() -> dict[str, str]:
+    from .flags import catalogue
+
+    return {f.id: f.kind for f in catalogue()}
 
 
 # ------------------------------------------------------------------ the engine
@@ -166,7 +228,7 @@ def _scored(chunks: Iterator[list[Row]], opts: ScanOptions) -> Iterator[tuple[li
     import multiprocessing as mp
 
     ctx = mp.get_context("spawn")
-    with ctx.Pool(opts.workers, initializer=_init_worker, initargs=(opts.model, opts.watchlist)) as pool:
+    with ctx.Pool(opts.workers, initializer=_init_worker_process, initargs=(opts.model, opts.watchlist)) as pool:
         pending: deque = deque()
         window = 2 * opts.workers
         for chunk in chunks:
@@ -186,20 +248,23 @@ def scan_rows(rows: Iterable[Row], opts: ScanOptions, clusters: neardup.ClusterI
     own_index = clusters is None
     if own_index:
         clusters = neardup.ClusterIndex()
-    n = start
-    for chunk, results in _scored(_chunks(rows, opts.chunk_size), opts):
-        for r, scored in zip(chunk, results):
-            n += 1
-            if scored is None:
-                yield output_row(r, None, None, redact=opts.redact)
-                continue
-            res, sig = scored
-            cluster = clusters.add(n, sig)
-            if opts.redact:
-                res = redact_result(res, opts.salt)
-            yield output_row(r, res, cluster, redact=opts.redact)
-        clusters.commit()
-        if on_chunk:
-            on_chunk(n)
+    gc_thresholds = _fewer_gc_passes()
+    try:
+        n = start
+        for chunk, results in _scored(_chunks(rows, opts.chunk_size), opts):
+            sigs = [neardup.EMPTY if scored is None else scored[1] for scored in results]
+            cluster_ids = clusters.add_many(range(n + 1, n + 1 + len(chunk)), sigs)
+            for r, scored, cluster in zip(chunk, results, cluster_ids):
+                if scored is None:
+                    yield output_row(r, None, None, redact=opts.redact)
+                    continue
+                res = redact_result(scored[0], opts.salt) if opts.redact else scored[0]
+                yield output_row(r, res, cluster, redact=opts.redact)
+            n += len(chunk)
+            clusters.commit()
+            if on_chunk:
+                on_chunk(n)
+    finally:
+        gc.set_threshold(*gc_thresholds)
     if own_index:
         clusters.close()

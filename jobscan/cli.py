@@ -141,7 +141,7 @@ def scan(
     force: bool = typer.Option(False, "--force", help="Replace an existing output file (or an interrupted scan)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted scan to the same output."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, max=64, help="Processes scoring in parallel."),
-    chunk_size: int = typer.Option(256, "--chunk-size", min=1, max=100000, help="Posts per chunk (memory vs. checkpoint granularity)."),
+    chunk_size: int = typer.Option(1000, "--chunk-size", min=1, max=100000, help="Posts per chunk (memory vs. checkpoint granularity)."),
     watchlist: Optional[Path] = typer.Option(None, "--watchlist", help="File of known recruiter contacts or phrases, one per line."),
     report: Optional[Path] = typer.Option(None, "--report", help="Also write a self-contained HTML report."),
     redact: bool = typer.Option(False, "--redact", help="Mask contacts and personal data in the outputs and the report."),

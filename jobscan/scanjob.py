@@ -66,7 +66,7 @@ def run(files: list[str], writer: ResultWriter, opts: batch.ScanOptions, *, inpu
                               "start over with --force")
         done = int(state["rows_done"])
         opts.salt = state.get("salt", "")
-        writer.truncate_to(done)
+        writer.resume_at(done, state.get("spool"))
         for out in writer.spooled_rows():  # the summary and the report cover the whole scan
             summary.add(out)
             if report is not None:
@@ -84,7 +84,7 @@ def run(files: list[str], writer: ResultWriter, opts: batch.ScanOptions, *, inpu
             return
         tmp = state_path.with_name(state_path.name + ".tmp")
         tmp.write_text(json.dumps({"inputs": fingerprint, "settings": settings, "rows_done": rows_done,
-                                   "salt": opts.salt}), encoding="utf-8")
+                                   "salt": opts.salt, "spool": writer.checkpoint()}), encoding="utf-8")
         os.replace(tmp, state_path)
 
     def rows():
