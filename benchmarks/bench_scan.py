@@ -4,7 +4,10 @@
 
 1. Makes a CSV of `--rows` posts of about 60 words (words drawn from the test split, so the
    language mix is the corpus's; seed fixed).
-2. I/O floor: reading that CSV and writing it back with the csv module, nothing else.
+2. References: the I/O floor (reading that CSV and writing it back with the csv module, nothing
+   else) and, when fastText is installed (the `bench` extra), fastText's bare predict on the same
+   posts (a supervised model trained on jobscan's training split with bench_peers.py's fixed
+   settings; best of 3; includes fastText's usual lower-casing and punctuation split).
 3. `jobscan scan IN.csv -o OUT.csv` in a new process with 1 and 2 workers: posts/s end-to-end
    (start-up, model load, read, score, cluster, write).
 4. With `--memory-rows N`: peak resident memory (max RSS of the scan process and its workers)
@@ -67,6 +70,31 @@ def scan(src: Path, dst: Path, workers: int, model: str | None) -> tuple[float, 
     return elapsed, max(peak_kb, before)
 
 
+def fasttext_bare_predict(src: Path, work: Path) -> tuple[float | None, str]:
+    """Posts/s of fastText's bare predict on the posts of `src`, or None and why not."""
+    sys.path.insert(0, str(HERE))
+    from bench_peers import FT_FIXED, FastText, ft_clean  # noqa: E402
+
+    ft = FastText(work)
+    missing = ft.available()
+    if missing:
+        return None, missing
+    from jobscan import dataset
+
+    train_df = dataset.read_many([ROOT / "datasets/scam-recruitment/train.jsonl", ROOT / "datasets/id-sms-spam/train.csv"])
+    path = work / "ft-train.txt"
+    ft._write(train_df, path)
+    model = ft._fit(path, {"lr": 0.5, "epoch": 10})
+    with open(src, encoding="utf-8", newline="") as f:
+        posts = [row[1] for row in list(csv.reader(f))[1:]]
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        ft._proba(model, [ft_clean(t) for t in posts])
+        best = min(best, time.perf_counter() - t0)
+    return len(posts) / best, f"fastText {FT_FIXED}, lr 0.5, 10 epochs"
+
+
 def peak_rss_mb(src: Path, dst: Path, workers: int, model: str | None) -> float:
     """Max RSS of the scan's process tree, measured by GNU time when available."""
     cmd = [sys.executable, "-m", "jobscan", "scan", str(src), "-o", str(dst), "--force", "-q", "--workers", str(workers)]
@@ -86,17 +114,23 @@ def main() -> None:
     args = ap.parse_args()
     result: dict = {"date": time.strftime("%Y-%m-%d"), "rows": args.rows,
                     "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-                    "command": "python benchmarks/bench_scan.py " + " ".join(sys.argv[1:])}
+                    "command": "python benchmarks/bench_scan.py " + " ".join(sys.argv[1:]),
+                    "load_average_at_start": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         src = tmp / "posts.csv"
         make_posts(src, args.rows)
         floor = io_floor(src, tmp / "copy.csv")
         result["io_floor_posts_per_s"] = round(args.rows / floor)
+        ft_rate, ft_note = fasttext_bare_predict(src, tmp)
+        result["fasttext_bare_predict_posts_per_s"] = round(ft_rate) if ft_rate else None
+        result["fasttext_note"] = ft_note
         for workers in (1, 2):
             elapsed, _ = scan(src, tmp / f"out{workers}.csv", workers, args.model)
             result[f"scan_{workers}_worker_posts_per_s"] = round(args.rows / elapsed)
         result["speedup_2_workers"] = round(result["scan_2_worker_posts_per_s"] / result["scan_1_worker_posts_per_s"], 2)
+        if ft_rate:
+            result["scan_1_worker_vs_fasttext_bare"] = round(result["scan_1_worker_posts_per_s"] / ft_rate, 3)
         if args.memory_rows:
             for n in (args.memory_rows // 10, args.memory_rows):
                 big = tmp / f"big{n}.csv"

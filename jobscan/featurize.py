@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from .normalize import Normalized, normalize
 
 WORD = re.compile(r"\w+|\?")  # "?" is a token: questions quoting an ad are not ads
 PAY_BUCKETS = tuple(name for name, _ in money.BUCKETS)
-MAX_CHUNK_CHARS = 1 << 20  # code points hashed in one numpy pass (bounds memory)
+MAX_CHUNK_CHARS = 1 << 16  # code points hashed in one numpy pass (small enough to stay in cache)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,10 @@ class FeatureSpace:
     def n_features(self) -> int:
         return (1 << self.word_bits) + (1 << self.char_bits) + len(self.flag_ids) + len(PAY_BUCKETS)
 
+    @cached_property
+    def flag_position(self) -> dict[str, int]:
+        return {fid: k for k, fid in enumerate(self.flag_ids)}
+
     def offsets(self) -> tuple[int, int, int, int]:
         c = 1 << self.word_bits
         f = c + (1 << self.char_bits)
@@ -78,6 +83,7 @@ class FeatureSpace:
 # ---------------------------------------------------------------- hashing
 _P = 0x100000001B3  # odd, so invertible modulo 2**64
 _P_INV = pow(_P, -1, 1 << 64)
+_P_U = np.uint64(_P)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 # One salt per kind of n-gram, so that the word "ab" and the character bigram "ab" differ.
 _SALT = {("w", 1): 0x51ED270B27E0F3A1, ("w", 2): 0x2545F4914F6CDD1D, ("c", 2): 0x94D049BB133111EB,
@@ -114,13 +120,13 @@ def token_string(norm_text: str) -> str:
 class Grams:
     """Every hashed n-gram of a batch of ads, one entry per occurrence.
 
-    `doc` is the ad's index in the batch, `bucket` the column inside the block, `token` the
-    index (inside its ad) of the token it belongs to and `span` 1 or 2 tokens (word bigrams)."""
+    `doc` is the ad's index in the batch, `bucket` the column inside the block; for explanations
+    only, `token` the index (inside its ad) of the token it belongs to and `span` 1 or 2 tokens."""
 
     doc: np.ndarray
     bucket: np.ndarray
-    token: np.ndarray
-    span: np.ndarray
+    token: np.ndarray | None
+    span: np.ndarray | None
 
 
 def grams(space: FeatureSpace, token_strings: list[str], with_tokens: bool = False) -> tuple[Grams, Grams, np.ndarray]:
@@ -152,7 +158,7 @@ def grams(space: FeatureSpace, token_strings: list[str], with_tokens: bool = Fal
             doc_first = np.searchsorted(t_doc, np.arange(n_docs))
             t_index = np.arange(len(t_start)) - doc_first[t_doc]
         else:
-            t_index = np.zeros(len(t_start), dtype=np.int64)
+            t_index = None
 
         w_parts: list[tuple[np.ndarray, ...]] = []
         lo, hi = space.word_ngram
@@ -161,39 +167,44 @@ def grams(space: FeatureSpace, token_strings: list[str], with_tokens: bool = Fal
                 raise ValueError("word n-grams longer than 2 are not supported")
             if k == 1:
                 w_parts.append((t_doc, _bucket(substring_hash(t_start, t_end), ("w", 1), space.word_bits),
-                                t_index, np.ones(len(t_start), dtype=np.int64)))
+                                t_index, np.ones(len(t_start), dtype=np.int64) if with_tokens else None))
             else:
                 adjacent = t_end[:-1] + 1 == t_start[1:]  # same ad (one space between)
                 a, b = t_start[:-1][adjacent], t_end[1:][adjacent]
                 w_parts.append((t_doc[:-1][adjacent], _bucket(substring_hash(a, b), ("w", 2), space.word_bits),
-                                t_index[:-1][adjacent], np.full(len(a), 2, dtype=np.int64)))
+                                t_index[:-1][adjacent] if with_tokens else None,
+                                np.full(len(a), 2, dtype=np.int64) if with_tokens else None))
 
-        spaces_before = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(is_space, out=spaces_before[1:])
+        # Character n-grams, Horner form: h_k[i] = h_(k-1)[i] * P + c[i+k-1]. An n-gram counts when no
+        # space lies strictly inside it (and a bigram is not two spaces), so none crosses a word or an ad.
         c_parts: list[tuple[np.ndarray, ...]] = []
         clo, chi = space.char_ngram
-        for k in range(clo, chi + 1):
-            if k > 5:
-                raise ValueError("character n-grams longer than 5 are not supported")
-            i = np.arange(max(0, n - k + 1), dtype=np.int64)
-            ok = spaces_before[i + k - 1] == spaces_before[i + 1]  # no space inside the n-gram
-            if k == 2:
-                ok &= ~(is_space[i] & is_space[i + 1])
-            i = i[ok]
+        if chi > 5:
+            raise ValueError("character n-grams longer than 5 are not supported")
+        h = c
+        inside = np.zeros(n, dtype=bool)  # a space strictly inside the n-gram starting here
+        for k in range(2, chi + 1):
+            m = n - k + 1
+            if m <= 0:
+                break
+            h = h[:m] * _P_U + c[k - 1:]
+            inside = inside[:m] | is_space[k - 2:k - 2 + m] if k >= 3 else inside[:m]
+            if k < clo:
+                continue
+            i = np.flatnonzero(~(is_space[:m] & is_space[1:m + 1]) if k == 2 else ~inside)
             doc = doc_of[i]
+            tok = span = None
             if with_tokens:
                 inner = i + is_space[i].astype(np.int64)  # first character that is not a space
                 tok = np.searchsorted(t_start, inner, side="right") - 1 - doc_first[doc]
-            else:
-                tok = np.zeros(len(i), dtype=np.int64)
-            c_parts.append((doc, _bucket(substring_hash(i, i + k), ("c", k), space.char_bits), tok,
-                            np.ones(len(i), dtype=np.int64)))
+                span = np.ones(len(i), dtype=np.int64)
+            c_parts.append((doc, _bucket(h[i], ("c", k), space.char_bits), tok, span))
 
     def join(parts) -> Grams:
         if not parts:
             empty = np.zeros(0, dtype=np.int64)
-            return Grams(empty, empty, empty, empty)
-        return Grams(*(np.concatenate(cols) for cols in zip(*parts)))
+            return Grams(empty, empty, empty if with_tokens else None, empty if with_tokens else None)
+        return Grams(*(np.concatenate(col) if col[0] is not None else None for col in zip(*parts)))
 
     return join(w_parts), join(c_parts), tokens_per_doc
 
@@ -221,7 +232,7 @@ def fixed_columns(space: FeatureSpace, doc: Prepared) -> tuple[list[int], list[f
     """Flag and pay columns of one ad (columns are distinct)."""
     _, _, o_flags, o_pay = space.offsets()
     _, _, w_flags, w_pay = space.weights
-    position = {fid: k for k, fid in enumerate(space.flag_ids)}
+    position = space.flag_position
     cols: list[int] = []
     for h in doc.hits:
         k = position.get(h.flag.id)
@@ -279,12 +290,17 @@ def decisions(space: FeatureSpace, coef: np.ndarray, intercept: float, docs: lis
     for first, strings in _batches(docs):
         words, chars, _ = grams(space, strings)
         k = len(strings)
-        for g, offset, weight in ((words, o_words, space.weights[0]), (chars, o_chars, space.weights[1])):
-            sums = np.bincount(g.doc, weights=coef[g.bucket + offset], minlength=k)
+        for g, block, weight in ((words, coef[o_words:o_chars], space.weights[0]),
+                                 (chars, coef[o_chars:o_flags], space.weights[1])):
+            sums = np.bincount(g.doc, weights=block.take(g.bucket), minlength=k)
             out[first:first + k] += sums * block_scale(g, k, weight)
+    rows, cols, vals = [], [], []
     for r, d in enumerate(docs):
         c, v = fixed_columns(space, d)
-        out[r] += float(np.dot(coef[c], v))
+        rows += [r] * len(c)
+        cols += c
+        vals += v
+    out += np.bincount(rows, weights=coef[cols] * vals, minlength=len(docs)) if rows else 0.0
     return out
 
 

@@ -12,8 +12,16 @@ SPACE = FeatureSpace(word_ngram=(1, 2), char_ngram=(2, 4), word_bits=12, char_bi
 
 
 def reference_hash(s: str) -> int:
-    """The polynomial hash of `featurize`, one string at a time with Python integers."""
+    """The word hash of `featurize`, one string at a time with Python integers."""
     return sum(ord(ch) * pow(featurize._P, i, 1 << 64) for i, ch in enumerate(s)) % (1 << 64)
+
+
+def reference_char_hash(s: str) -> int:
+    """The character n-gram hash of `featurize` (Horner form)."""
+    h = 0
+    for ch in s:
+        h = (h * featurize._P + ord(ch)) % (1 << 64)
+    return h
 
 
 def reference_grams(token_strings: list[str]) -> tuple[Counter, Counter]:
@@ -29,7 +37,7 @@ def reference_grams(token_strings: list[str]) -> tuple[Counter, Counter]:
             padded = f" {t} "
             for n in range(2, 5):
                 for i in range(len(padded) - n + 1):
-                    h = np.array([reference_hash(padded[i:i + n])], dtype=np.uint64)
+                    h = np.array([reference_char_hash(padded[i:i + n])], dtype=np.uint64)
                     chars[(d, int(featurize._bucket(h, ("c", n), 12)[0]))] += 1
     return words, chars
 
