@@ -22,9 +22,9 @@ import re
 import sqlite3
 import struct
 import zlib
-from itertools import chain
+from itertools import chain, islice
 from operator import eq
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -204,6 +204,7 @@ class ClusterIndex:
     `max_candidates` of each band) and is similar enough; else it is a new representative."""
 
     _QUERY_ROWS = 4000  # representatives per SELECT (SQLite allows 32,766 parameters)
+    _CACHED = 100_000  # signatures of recent representatives also kept in memory (about 20 MB)
 
     def __init__(self, path: str = ":memory:", threshold: float = 0.7, max_candidates: int = 20):
         self.threshold = threshold
@@ -214,6 +215,7 @@ class ClusterIndex:
         self.db.execute("PRAGMA cache_size=-32000")  # at most ~32 MB of page cache
         self.db.execute("CREATE TABLE IF NOT EXISTS reps (row INTEGER PRIMARY KEY, sig BLOB)")
         self.bands = _Bands()
+        self._cache: dict[int, bytes] = {}  # representative -> signature, for the most recent ones
         cursor = self.db.execute("SELECT row, sig FROM reps ORDER BY row")
         for batch in iter(lambda: cursor.fetchmany(100_000), []):
             rows, sigs = zip(*batch)
@@ -233,22 +235,25 @@ class ClusterIndex:
         values = _values_of([sigs[i] for i in todo])
         keys = band_keys(values)
         numbers = np.array([out[i] for i in todo], dtype=np.int64)
-        cluster = self._indexed_matches(keys, values)
-        self._matches_within(keys, values, numbers, cluster)
+        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        cluster = self._indexed_matches(keys, unique, values)
+        shares = (counts > 1)[inverse].reshape(keys.shape).any(axis=1)  # a band with another post of the batch
+        self._matches_within(keys, values, numbers, cluster, shares & (cluster < 0))
         new = cluster < 0
         cluster[new] = numbers[new]
         for j, i in enumerate(todo):
             out[i] = int(cluster[j])
-        self.db.executemany("INSERT OR REPLACE INTO reps VALUES (?, ?)",
-                            [(out[todo[j]], sigs[todo[j]]) for j in np.flatnonzero(new).tolist()])
+        reps = [(out[todo[j]], sigs[todo[j]]) for j in np.flatnonzero(new).tolist()]
+        self.db.executemany("INSERT OR REPLACE INTO reps VALUES (?, ?)", reps)
+        self._remember(reps)
         self.bands.add(keys[new], numbers[new])
         return out
 
-    def _indexed_matches(self, keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+    def _indexed_matches(self, keys: np.ndarray, unique_keys: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Per post: the earliest indexed representative that shares a band with it and is similar
         enough, or -1."""
         match = np.full(len(keys), -1, dtype=np.int64)
-        hit_keys, hit_reps = self.bands.find(np.unique(keys))
+        hit_keys, hit_reps = self.bands.find(unique_keys)
         rank = np.arange(len(hit_keys)) - np.searchsorted(hit_keys, hit_keys)  # in row order under a key
         hit_keys, hit_reps = hit_keys[rank < self.max_candidates], hit_reps[rank < self.max_candidates]
         if not len(hit_reps):
@@ -259,29 +264,36 @@ class ClusterIndex:
         count = np.searchsorted(hit_keys, flat, side="right") - start
         pairs = np.unique((np.repeat(np.arange(len(flat)) // BANDS, count) << 32) | hit_reps[_ranges(start, count)])
         post, rep = pairs >> 32, pairs & 0xFFFFFFFF
-        reps, rep_values = self._stored(np.unique(rep))
-        similar = (values[post] == rep_values[np.searchsorted(reps, rep)]).sum(axis=1) >= self.threshold * N_HASHES
+        reps = np.unique(rep)
+        similar = (values[post] == self._stored(reps)[np.searchsorted(reps, rep)]).sum(axis=1) >= self.threshold * N_HASHES
         post, rep = post[similar], rep[similar]
         first = np.flatnonzero(np.diff(post, prepend=-1))  # pairs are sorted: a post's earliest representative
         match[post[first]] = rep[first]
         return match
 
-    def _stored(self, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Representatives `reps` (sorted) and their (reps, 32) MinHash values, from the database."""
-        found: list[tuple[int, bytes]] = []
-        for i in range(0, len(reps), self._QUERY_ROWS):
-            batch = reps[i:i + self._QUERY_ROWS].tolist()
-            found += self.db.execute(f"SELECT row, sig FROM reps WHERE row IN ({','.join('?' * len(batch))})", batch)
-        found.sort()
-        return np.array([r for r, _ in found], dtype=np.int64), _values_of([sig for _, sig in found])
+    def _stored(self, reps: np.ndarray) -> np.ndarray:
+        """The (reps, 32) MinHash values of representatives `reps`, from the cache or the database."""
+        wanted = reps.tolist()
+        missing = [r for r in wanted if r not in self._cache]
+        for i in range(0, len(missing), self._QUERY_ROWS):
+            batch = missing[i:i + self._QUERY_ROWS]
+            self._cache.update(self.db.execute(f"SELECT row, sig FROM reps WHERE row IN ({','.join('?' * len(batch))})", batch))
+        values = _values_of([self._cache[r] for r in wanted])
+        self._remember(())
+        return values
 
-    def _matches_within(self, keys: np.ndarray, values: np.ndarray, numbers: np.ndarray, cluster: np.ndarray) -> None:
-        """Posts with no indexed match that share a band with an earlier post of the batch: in
-        order, each joins the earliest similar new representative of the batch (sets `cluster`)."""
-        if len(keys) < 2:
-            return
-        unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        shares = (counts > 1)[inverse].reshape(keys.shape).any(axis=1) & (cluster < 0)
+    def _remember(self, reps: Iterable[tuple[int, bytes]]) -> None:
+        """Cache representatives' signatures; past _CACHED, forget the oldest half."""
+        self._cache.update(reps)
+        if len(self._cache) > self._CACHED:
+            for r in list(islice(self._cache, len(self._cache) - self._CACHED // 2)):
+                del self._cache[r]
+
+    def _matches_within(self, keys: np.ndarray, values: np.ndarray, numbers: np.ndarray, cluster: np.ndarray,
+                        shares: np.ndarray) -> None:
+        """Posts that share a band with another post of the batch (`shares`, those with no indexed
+        match): in order, each joins the earliest similar new representative of the batch (sets
+        `cluster`), or is one."""
         enough = self.threshold * N_HASHES
         reps: dict[int, list[tuple[int, tuple[int, ...]]]] = {}  # band key -> [(new representative, values)]
         for j in np.flatnonzero(shares).tolist():
@@ -300,6 +312,7 @@ class ClusterIndex:
         self.db.execute("DELETE FROM reps WHERE row >= ?", (row,))
         self.db.commit()
         self.bands.forget_from(row)
+        self._cache = {r: sig for r, sig in self._cache.items() if r < row}
 
     def commit(self) -> None:
         self.db.commit()
