@@ -170,10 +170,10 @@ def _text_of(data: dict, columns: list[str]) -> tuple[str | None, str | None]:
             if isinstance(v, (dict, list)):
                 return None, f"field {c!r} is not text"
             v = str(v)
-        if v.strip():
+        if v and not v.isspace():  # not blank (what v.strip() tells, without a copy)
             parts.append(v)
     text = "\n".join(parts).replace("\x00", " ")
-    if not text.strip():
+    if not text or text.isspace():
         return None, "empty text"
     return text[:MAX_TEXT_CHARS], None
 
