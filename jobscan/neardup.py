@@ -178,8 +178,9 @@ class _Bands:
         entries = (keys.astype(np.uint64) << _HIGH) | reps.astype(np.uint64)[:, None]
         self.runs.append(np.sort(entries, axis=None))
         while len(self.runs) > 1 and len(self.runs[-2]) <= 2 * len(self.runs[-1]):
-            last = self.runs.pop()
-            self.runs[-1] = np.sort(np.concatenate((self.runs[-1], last)), kind="stable")  # a merge of two runs
+            merged = np.concatenate((self.runs[-2], self.runs.pop()))
+            merged.sort(kind="stable")  # in place; timsort merges the two sorted runs in one pass
+            self.runs[-1] = merged
 
     def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(key, representative) arrays of the entries under `keys` (sorted, unique), sorted."""
@@ -187,7 +188,13 @@ class _Bands:
         found = []
         for run in self.runs:
             start = np.searchsorted(run, low)
-            count = np.searchsorted(run, low | _LOW, side="right") - start
+            count = np.zeros(len(keys), dtype=np.int64)  # entries under each key: step over them
+            active = np.arange(len(keys))  # (cheaper than a second binary search in a large run)
+            while len(active):
+                at = start[active] + count[active]
+                inside = at < len(run)
+                active = active[inside][(run[at[inside]] >> _HIGH) == keys[active[inside]]]
+                count[active] += 1
             if count.any():
                 found.append(run[_ranges(start, count)])
         hits = np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
