@@ -20,7 +20,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from . import money
-from .literals import LiteralSet, required_literals
+from .literals import Gate, LiteralSet, gate, gated_matches
 from .normalize import Normalized
 
 KINDS = ("risk", "fraud", "context")
@@ -41,6 +41,8 @@ class Flag:
     compiled: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
     # For each pattern, literals of which at least one occurs in any match (None: no prefilter).
     gates: tuple[tuple[str, ...] | None, ...] = field(default=(), compare=False, repr=False)
+    # The same with where in a match they start (see `literals.gate`).
+    prefilters: tuple[Gate | None, ...] = field(default=(), compare=False, repr=False)
 
     def description(self, lang: str) -> str:
         return self.description_id if lang == "id" else self.description_en
@@ -72,11 +74,12 @@ def catalogue() -> tuple[Flag, ...]:
     flags = []
     for entry in raw["flag"]:
         patterns = tuple(entry.get("patterns", ()))
+        prefilters = tuple(gate(p) for p in patterns)
         flags.append(Flag(
             id=entry["id"], group=entry["group"], kind=entry["kind"], languages=tuple(entry["languages"]),
             patterns=patterns, description_en=entry["description_en"], description_id=entry["description_id"],
             computed=entry.get("computed"), compiled=tuple(re.compile(p) for p in patterns),
-            gates=tuple(required_literals(p) for p in patterns),
+            gates=tuple(g.literals if g else None for g in prefilters), prefilters=prefilters,
         ))
     return tuple(flags)
 
@@ -95,71 +98,117 @@ def by_id() -> dict[str, Flag]:
 
 
 def _evidence(norm: Normalized, original: str, spans: list[tuple[int, int]]) -> tuple[Evidence, ...]:
+    if len(spans) == 1:  # the usual case
+        a, b = norm.span(*spans[0])
+        return (Evidence(original[a:b], a, b),) if b > a else ()
     merged: list[list[int]] = []
-    for s, e in sorted(norm.span(s, e) for s, e in spans):
+    for s, e in sorted([norm.span(s, e) for s, e in spans]):
         if e <= s:
             continue
         if merged and s <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
-    return tuple(Evidence(original[a:b], a, b) for a, b in merged[:MAX_EVIDENCE])
+    return tuple([Evidence(original[a:b], a, b) for a, b in merged[:MAX_EVIDENCE]])
 
 
 @lru_cache(maxsize=1)
-def _prefilter() -> tuple[LiteralSet, list[tuple[tuple[int, int], ...]], frozenset[tuple[int, int]]]:
-    """All prefilter literals; for each, the (flag, pattern) positions it unlocks; and the
-    positions that have no prefilter and always run."""
+def _patterns() -> tuple[tuple[int, int, re.Pattern[str], Gate | None], ...]:
+    """(flag, pattern, compiled pattern, prefilter) for every pattern of the catalogue, in order;
+    the prefilter refers to patterns by their position here."""
+    return tuple((fi, pi, rx, flag.prefilters[pi]) for fi, flag in enumerate(catalogue())
+                 for pi, rx in enumerate(flag.compiled))
+
+
+@lru_cache(maxsize=1)
+def _prefilter() -> tuple[LiteralSet, list[tuple[tuple[int, int], ...]], frozenset[int]]:
+    """All prefilter literals; for each, the patterns it unlocks, as (position in `_patterns()`,
+    shift: a match can start no earlier than the end of the literal minus the shift); and the
+    patterns that have no prefilter and always run."""
     unlocks: dict[str, list[tuple[int, int]]] = {}
     always = set()
-    for fi, flag in enumerate(catalogue()):
-        for pi, gate in enumerate(flag.gates):
-            if gate is None:
-                always.add((fi, pi))
-            else:
-                for lit in gate:
-                    unlocks.setdefault(lit, []).append((fi, pi))
-    lits = LiteralSet(unlocks)
+    for k, (_, _, _, g) in enumerate(_patterns()):
+        if g is None:
+            always.add(k)
+        else:
+            for lit in g.literals:
+                unlocks.setdefault(lit, []).append((k, len(lit) - 1 + g.hi))
+    lits = LiteralSet(unlocks, spaces_folded=True)
     return lits, [tuple(unlocks[lit]) for lit in lits.literals], frozenset(always)
+
+
+def _candidates(text: str) -> dict[int, list[int]]:
+    """The patterns (positions in `_patterns()`) whose prefilter passes on `text`, each with the
+    earliest index where a match can start for each occurrence of one of its literals (the
+    `starts` of `gated_matches`; empty if it has no prefilter)."""
+    lits, unlocks, always = _prefilter()
+    starts: dict[int, list[int]] = {k: [] for k in always}
+    for end, i in lits.hits(text):
+        for k, shift in unlocks[i]:
+            if k in starts:
+                starts[k].append(end - shift)
+            else:
+                starts[k] = [end - shift]
+    return starts
 
 
 def candidate_patterns(text: str) -> set[tuple[int, int]]:
     """(flag, pattern) positions whose prefilter passes on `text`."""
-    lits, unlocks, always = _prefilter()
-    out = set(always)
-    for i in lits.present(text):
-        out.update(unlocks[i])
-    return out
+    patterns = _patterns()
+    return {patterns[k][:2] for k in _candidates(text)}
+
+
+def _pattern_spans(text: str) -> dict[int, list[tuple[int, int]]]:
+    """For each flag that has a match, the spans of its first matches (at most MAX_EVIDENCE,
+    taken pattern by pattern in catalogue order, as `pattern.finditer` finds them)."""
+    patterns = _patterns()
+    candidates = _candidates(text)
+    found: dict[int, list[tuple[int, int]]] = {}
+    for k in sorted(candidates):
+        fi, _, pattern, g = patterns[k]
+        spans = found.get(fi) or []
+        if len(spans) >= MAX_EVIDENCE:
+            continue
+        if g is None:
+            for m in pattern.finditer(text):
+                if m.end() > m.start():
+                    spans.append(m.span())
+                if len(spans) >= MAX_EVIDENCE:
+                    break
+        else:
+            for m in gated_matches(pattern, text, candidates[k], g.hi - g.lo, MAX_EVIDENCE - len(spans)):
+                spans.append(m.span())
+        if spans:
+            found[fi] = spans
+    return found
+
+
+@lru_cache(maxsize=1)
+def _pay_flags() -> tuple[int, ...]:
+    return tuple(fi for fi, flag in enumerate(catalogue()) if flag.computed == "pay")
 
 
 def match(norm: Normalized, original: str, amounts: list[money.Amount] | None = None) -> list[Hit]:
     """Every catalogue flag that fires on the ad, with up to three quoted pieces of evidence.
     `amounts` are the pay amounts of the normalised text, when already parsed."""
-    hits = []
     text = norm.text
     if amounts is None:
         amounts = money.amounts(text)
-    candidates = candidate_patterns(text)
-    for fi, flag in enumerate(catalogue()):
-        spans: list[tuple[int, int]] = []
-        if flag.computed == "pay":
-            spans = [(a.start, a.end) for a in amounts if money.HIGH_PAY_USD <= a.usd_month <= 50_000]
+    found = _pattern_spans(text)
+    pay = [(a.start, a.end) for a in amounts if money.HIGH_PAY_USD <= a.usd_month <= 50_000]
+    for fi in _pay_flags():  # evidence from the money parser only
+        if pay:
+            found[fi] = pay
         else:
-            for pi, pattern in enumerate(flag.compiled):
-                if (fi, pi) not in candidates:
-                    continue
-                for m in pattern.finditer(text):
-                    if m.end() > m.start():
-                        spans.append(m.span())
-                    if len(spans) >= MAX_EVIDENCE:
-                        break
-                if len(spans) >= MAX_EVIDENCE:
-                    break
-        if spans:
-            spans.sort()
-            evidence = _evidence(norm, original, spans)
-            if evidence:
-                hits.append(Hit(flag, evidence))
+            found.pop(fi, None)
+    flags = catalogue()
+    hits = []
+    for fi in sorted(found):
+        spans = found[fi]
+        spans.sort()
+        evidence = _evidence(norm, original, spans)
+        if evidence:
+            hits.append(Hit(flags[fi], evidence))
     return hits
 
 

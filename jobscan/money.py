@@ -85,7 +85,7 @@ def _prefilter():
         else:
             for lit in gate:
                 unlocks.setdefault(lit, []).append(k)
-    lits = LiteralSet(unlocks)
+    lits = LiteralSet(unlocks, spaces_folded=True)
     return lits, [unlocks[lit] for lit in lits.literals], frozenset(always)
 
 
