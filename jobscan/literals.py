@@ -34,12 +34,13 @@ def fold_spaces(text: str) -> str:
 
 
 # pyahocorasick looks for a node's child by a linear search, in the order the children were
-# added, so literals that start with a common character are added first. A character that starts
-# no literal would be compared with every first character (hundreds: Thai, Chinese...); in a
-# space-folded text, the common ones are made children too, early, by words that end with a tab
-# (which such a text never has, so they are never found).
+# added, so literals that start with a common character are added first. When there are many
+# first characters (hundreds: Thai, Chinese...), a character that starts no literal would be
+# compared with all of them; in a space-folded text, the common ones are made children too,
+# early, by words that end with a tab (which such a text never has, so they are never found).
 _COMMON_FIRST = " aeinrtoskgumldbhpcywjfvzxq0123456789_"
 _COMMON_OTHERS = ",.:-\"'()+/?!&%*#=;–"
+_MANY_FIRSTS = 100
 
 
 def _first_rank(literal: str) -> int:
@@ -59,8 +60,8 @@ class LiteralSet:
         common = [i for i in ranked if _first_rank(self.literals[i]) < len(_COMMON_FIRST)]
         for i in common:
             self._automaton.add_word(self.literals[i], i)
-        if spaces_folded:
-            firsts = {lit[0] for lit in self.literals}
+        firsts = {lit[0] for lit in self.literals}
+        if spaces_folded and len(firsts) > _MANY_FIRSTS:
             for ch in _COMMON_FIRST + _COMMON_OTHERS:
                 if ch not in firsts:
                     self._automaton.add_word(ch + "\t", len(self.literals))
@@ -271,11 +272,12 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
 MAX_ANCHORS = 20
 
 
-def gated_matches(pattern: re.Pattern[str], text: str, starts: list[int], spread: int, limit: int) -> list[re.Match[str]]:
-    """The first `limit` matches of `pattern.finditer(text)`, given that each of them starts
-    between s and s + spread for some s in `starts` (which may hold more, in any order, repeated;
-    for a gate's literal found at q, s = q - gate.hi and spread = gate.hi - gate.lo): matches are
-    tried only there. None of the matches may be empty (true when a gate is)."""
+def gated_matches(pattern: re.Pattern[str], text: str, starts: list[int], spread: int,
+                  limit: int | None = None) -> list[re.Match[str]]:
+    """The matches of `pattern.finditer(text)` (the first `limit` of them), given that each of
+    them starts between s and s + spread for some s in `starts` (which may hold more, in any
+    order, repeated; for a gate's literal found at q, s = q - gate.hi and spread = gate.hi -
+    gate.lo): matches are tried only there. None of the matches may be empty (true when a gate is)."""
     if spread == 0 and len(starts) == 1:  # the usual case
         m = pattern.match(text, starts[0]) if starts[0] >= 0 else None
         return [m] if m else []
@@ -283,7 +285,7 @@ def gated_matches(pattern: re.Pattern[str], text: str, starts: list[int], spread
     if len(starts) * (spread + 1) > MAX_ANCHORS:
         for m in pattern.finditer(text, max(0, min(starts))):  # no match starts before
             found.append(m)
-            if len(found) >= limit:
+            if len(found) == limit:
                 break
         return found
     pos = 0
@@ -292,7 +294,13 @@ def gated_matches(pattern: re.Pattern[str], text: str, starts: list[int], spread
             m = pattern.match(text, p)
             if m:
                 found.append(m)
-                if len(found) >= limit:
+                if len(found) == limit:
                     break
                 pos = m.end()
     return found
+
+
+def width(pattern: str) -> tuple[int, int]:
+    """The least and the most characters a match of `pattern` has (the most is UNBOUNDED or
+    more when there is no limit)."""
+    return _sre_parse.parse(pattern).getwidth()

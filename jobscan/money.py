@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .contacts import SpanSet
-from .literals import LiteralSet, required_literals
+from .literals import MAX_ANCHORS, LiteralSet, gate, gated_matches, width
 
 USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1 / 35, "vnd": 1 / 25000,
            "cny": 1 / 7.2, "aed": 1 / 3.67, "inr": 1 / 84, "khr": 1 / 4100, "mmk": 1 / 2100, "twd": 1 / 32}
@@ -61,10 +62,13 @@ class Amount:
     end: int
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
 def _number(raw: str) -> float | None:
     raw = raw.strip()
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):
-        return float(re.sub(r"[.,]", "", raw))
+    if _THOUSANDS.fullmatch(raw):
+        return float(raw.replace(".", "").replace(",", ""))
     try:
         return float(raw.replace(",", "."))
     except ValueError:
@@ -72,63 +76,85 @@ def _number(raw: str) -> float | None:
 
 
 _DIGIT = re.compile(r"\d")
+# Every match of a rule has a number, which starts where a run of digits starts ((?<!\d) in _NUM):
+# a rule whose gate does not say where a match starts (its literal comes after the number) is
+# tried there.
+_DIGIT_RUN = re.compile(r"\d+")
+_PERIOD = re.compile("|".join(f"(?P<{name}>{rx.pattern})" for name, rx in (("day", _PER_DAY), ("week", _PER_WEEK), ("year", _PER_YEAR))))
 
 
 @lru_cache(maxsize=1)
 def _prefilter():
-    unlocks: dict[str, list[int]] = {}
-    always = set()
+    """The literals of the rules' gates; for each, the rules it unlocks, as (rule, shift: a
+    match can start no earlier than the end of the literal minus the shift); for each rule, its
+    gate's spread (None: no gate) and the least and most offset of its number in a match."""
+    unlocks: dict[str, list[tuple[int, int]]] = {}
+    plan = []
     for k, (pattern, _) in enumerate(_RULES):
-        gate = required_literals(pattern.pattern)
-        if gate is None:
-            always.add(k)
-        else:
-            for lit in gate:
-                unlocks.setdefault(lit, []).append(k)
+        g = gate(pattern.pattern)
+        for lit in g.literals if g else ():
+            unlocks.setdefault(lit, []).append((k, len(lit) - 1 + g.hi))
+        plan.append((g.hi - g.lo if g else None, width(pattern.pattern[:pattern.pattern.index(_NUM)])))
     lits = LiteralSet(unlocks, spaces_folded=True)
-    return lits, [unlocks[lit] for lit in lits.literals], frozenset(always)
+    return lits, [tuple(unlocks[lit]) for lit in lits.literals], tuple(plan)
+
+
+def _rule_matches(norm_text: str, first_digit: int) -> Iterator[tuple[re.Match[str], str]]:
+    """(match, currency) of every rule in order, each rule's as `finditer` finds them."""
+    lits, unlocks, plan = _prefilter()
+    near: dict[int, list[int]] = {k: [] for k, (spread, _) in enumerate(plan) if spread is None}
+    for end, i in lits.hits(norm_text):
+        for k, shift in unlocks[i]:
+            if k in near:
+                near[k].append(end - shift)
+            else:
+                near[k] = [end - shift]
+    digit_runs = None
+    for k in sorted(near):
+        pattern, currency = _RULES[k]
+        starts, (spread, (lo, hi)) = near[k], plan[k]
+        if spread is None or (spread > MAX_ANCHORS and hi - lo < MAX_ANCHORS):
+            if digit_runs is None:
+                digit_runs = [m.start() for m in _DIGIT_RUN.finditer(norm_text, first_digit)]
+            starts, spread = [d - hi for d in digit_runs], hi - lo
+        for m in gated_matches(pattern, norm_text, starts, spread):
+            yield m, currency
 
 
 def amounts(norm_text: str) -> list[Amount]:
     """Every pay amount found, converted to USD per month, with its span in `norm_text`."""
     found: list[Amount] = []
-    if not _DIGIT.search(norm_text):
+    digit = _DIGIT.search(norm_text)
+    if not digit:
         return found
     taken = SpanSet()
-    lits, unlocks, always = _prefilter()
-    candidates = set(always)
-    for i in lits.present(norm_text):
-        candidates.update(unlocks[i])
-    for k, (pattern, currency) in enumerate(_RULES):
-        if k not in candidates:
+    for m, currency in _rule_matches(norm_text, digit.start()):
+        s, e = m.span()
+        if taken.overlaps(s, e):
             continue
-        for m in pattern.finditer(norm_text):
-            s, e = m.span()
-            if taken.overlaps(s, e):
-                continue
-            value = _number(m.group(1))
-            if value is None:
-                continue
-            mult = m.group(2) if m.lastindex and m.lastindex >= 2 else None
-            upper = _RANGE.match(norm_text, e)
-            if upper and _number(upper.group(1)) and not mult:
-                # "USD 1.000 - 1.500": the range's upper end, in the same unit
-                value = max(value, _number(upper.group(1)) or 0)
-                mult = upper.group(2)
-                e = upper.end()
-            value *= _MULTIPLIER.get((mult or "").strip(), 1.0)
-            usd = value * USD_PER[currency]
-            tail = norm_text[e:e + 12]
-            if _PER_DAY.match(tail):
-                usd *= 26
-            elif _PER_WEEK.match(tail):
-                usd *= 4.3
-            elif _PER_YEAR.match(tail):
-                usd /= 12
-            if usd < 1:
-                continue
-            taken.add(s, e)
-            found.append(Amount(usd, s, e))
+        value = _number(m.group(1))
+        if value is None:
+            continue
+        mult = m.group(2) if m.lastindex and m.lastindex >= 2 else None
+        upper = _RANGE.match(norm_text, e)
+        if upper and _number(upper.group(1)) and not mult:
+            # "USD 1.000 - 1.500": the range's upper end, in the same unit
+            value = max(value, _number(upper.group(1)) or 0)
+            mult = upper.group(2)
+            e = upper.end()
+        value *= _MULTIPLIER.get((mult or "").strip(), 1.0)
+        usd = value * USD_PER[currency]
+        period = _PERIOD.match(norm_text[e:e + 12])
+        if period and period.lastgroup == "day":
+            usd *= 26
+        elif period and period.lastgroup == "week":
+            usd *= 4.3
+        elif period:
+            usd /= 12
+        if usd < 1:
+            continue
+        taken.add(s, e)
+        found.append(Amount(usd, s, e))
     found.sort(key=lambda a: a.start)
     return found
 

@@ -129,3 +129,17 @@ def test_gates_are_sharp():
     assert gate(r"\bg ?(?:to|2) ?g\b").literals == ("g 2 g", "g 2g", "g to g", "g tog", "g2 g", "g2g", "gto g", "gtog")
     assert gate(r"(?:^|\s)(?:vx|wx|v)\s?[::]\s?[a-z0-9_.]{4,}").lo == 0
     assert gate("x(?i:ab)").literals == ("x",) and gate("(?i)abc") is None
+
+
+MANY_FIRSTS = [chr(0x4E00 + i) + "a" for i in range(150)] + ["ab", " a", "b\t", ",x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab ,.x\t\n\xa0" + "".join(chr(0x4E00 + i) for i in range(0, 150, 7)), max_size=60), st.booleans())
+def test_literal_set_with_many_first_letters_finds_every_occurrence(text, folded):
+    """With over a hundred first letters the automaton gets never-found helper words."""
+    lits = LiteralSet(MANY_FIRSTS, spaces_folded=folded)
+    haystack = fold_spaces(text) if folded else text
+    want = sorted((i + len(lit) - 1, k) for k, lit in enumerate(lits.literals) for i in range(len(text))
+                  if haystack.startswith(lit, i))
+    assert sorted(lits.hits(text)) == want
