@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 # Order matters: links and emails first, so their digits and @ are not read as phones/handles.
 WA_LINK = re.compile(r"(?:https?://)?(?:wa\.me|api\.whatsapp\.com/send\?phone=|chat\.whatsapp\.com)/?[\w+/?=&.-]*", re.I)
@@ -118,12 +119,51 @@ class SpanSet:
         self._ends[i:j] = [e]
 
 
+# Cheap tests that skip the patterns on most ads (tests/test_speedpaths_contacts.py checks that
+# they never skip a match). For each kind, a piece of every match, searched for first, and how far
+# before it a match can start (None: anywhere).
+_HINTS = {
+    "whatsapp_link": (re.compile(r"\.(?:me(?<=wa\.me)|com(?<=app\.com))", re.I), None),  # wa.me, whatsapp.com
+    "telegram_link": (re.compile(r"\.(?:me|dog)/", re.I), None),
+    "email": (re.compile(r"@[\w-]+\."), 64),  # its "@" and domain
+    "url": (re.compile(r"://|\.(?:[^\W\d_]{2,6}/|(?<=www\.))", re.I), None),  # ://, www., a top-level domain and /
+    "handle": (re.compile(r"@"), 0),
+    "phone": (re.compile(r"\d(?:[\s.\-()]{0,2}\d){7}"), 2),  # eight digits, after "+" or "00"
+}
+# Where a match can start, for the patterns that are tried only there (the others are run from
+# the first place a match can start): a handle at its "@"; a phone at "+", "00" or a digit that
+# seven more digits follow, each after at most two separators.
+_STARTS = {"handle": re.compile(r"@"), "phone": re.compile(r"[+\d](?:[\s.\-()]{0,2}\d){7}")}
+
+
+def _matches(kind: str, pattern: re.Pattern[str], text: str) -> Iterable[re.Match[str]]:
+    """The matches of `pattern.finditer(text)` (none of them is empty), looked for only where a
+    cheap test allows."""
+    if kind not in _HINTS:
+        return pattern.finditer(text)
+    hint, reach = _HINTS[kind]
+    found = hint.search(text)
+    if found is None:
+        return ()
+    pos = 0 if reach is None else max(0, found.start() - reach)  # no match starts before
+    starts = _STARTS.get(kind)
+    if starts is None:
+        return pattern.finditer(text, pos)
+    matches = []
+    while (start := starts.search(text, pos)) is not None:
+        m = pattern.match(text, start.start())
+        if m:
+            matches.append(m)
+        pos = m.end() if m else start.start() + 1
+    return matches
+
+
 def find_contacts(text: str) -> list[Contact]:
     """Every contact in `text`, in order, without overlaps; spans index `text` exactly."""
     taken = SpanSet()
     found: list[Contact] = []
     for kind, pattern in PATTERNS:
-        for m in pattern.finditer(text):
+        for m in _matches(kind, pattern, text):
             s, e = m.span()
             if taken.overlaps(s, e):
                 continue
