@@ -21,7 +21,7 @@ def render_card(meta: dict[str, Any]) -> str:
         f"# Model card: {meta['name']} {meta['version']}",
         "",
         "## Model details",
-        "A calibrated logistic-regression classifier over word 1-2-grams, character 2-4-grams, the jobscan "
+        "A calibrated logistic-regression classifier over hashed word 1-2-grams and character 2-4-grams, the jobscan "
         "indicator flags (`jobscan/data/flags.toml`) and a parsed monthly-pay bucket, all computed from normalised "
         "text (NFKC, case folding, l33t/spacing/homoglyph/zero-width undone, contacts replaced by placeholders). "
         "Label 1 = a job post or recruiting message in the scam-compound / trafficking recruitment pattern; "
@@ -85,8 +85,8 @@ def render_card(meta: dict[str, Any]) -> str:
         "ads (free ticket and visa, high pay in Korea or Japan); some will be scored `review`. Warnings and news "
         "quote the lure wording. Verify with the official channels the tool lists.",
         "- A low score is not proof of safety: new wording, new destinations and languages the data lacks are missed.",
-        "- Personal data: contacts are replaced by placeholders before featurisation; the bundle stores n-grams of "
-        "normalised text that occur in at least two training texts.",
+        "- Personal data: contacts are replaced by placeholders before featurisation; the bundle stores no text at "
+        "all, only weights of hashed n-gram columns (columns seen in fewer than two training texts are dropped).",
         "",
         "## How to get started",
         "`jobscan check \"TEXT\"`, `jobscan scan posts.csv -o results.csv`; in Python: "
