@@ -27,25 +27,59 @@ _MS_ONLY = set("tak boleh sahaja kerana awak anda percuma sila berminat nak mahu
 _ID_ONLY = set("tidak gak ga nggak bisa aku kamu udah banget bgt yg utk tdk gratis loker kak min perusahaan kamboja rp juta jt".split())
 
 
+# Script characters are counted in runs (one string per run, not per character), and only in
+# the samples that have one.
+_SCRIPT_RUNS = {code: re.compile(rx.pattern + "+") for code, rx in _SCRIPTS}
+_ANY_SCRIPT = re.compile("[" + "".join(rx.pattern[1:-1] for _, rx in _SCRIPTS) + "]")  # (each is one [...])
+# _WORD's words of sample.lower() are looked for in bytes: every other character becomes a space
+# (a character that is not ASCII, a "?" first), then split.
+_NOT_A_TO_Z = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_NOT_A_TO_Z_LOWERED = bytes(c + 32 if 65 <= c <= 90 else _NOT_A_TO_Z[c] for c in range(256))  # A-Z lowered first
+# lower() is needed only for a sample with a letter that lowers to a Vietnamese one, or with one of
+# the two characters that lower to a-z (Kelvin sign, dotted capital I, which also lowers to two).
+_VI_ANY_CASE = re.compile("[" + "".join(sorted({c for v in _VI.pattern[1:-1] for c in (v, v.upper()) if c.lower() == v})) + "]")
+_LOWER_TO_A_Z = ("\u212a", "\u0130")
+# Function words are tallied by adding, for each word, one number that holds a count per list
+# (_STOP's codes, then Malay-only and Indonesian-only words), _FIELD bits each.
+_FIELD = 16  # a sample of 4,000 characters has at most 2,000 words
+_MASK = (1 << _FIELD) - 1
+_TALLY: dict[bytes, int] = {}
+for _i, _words in enumerate((*_STOP.values(), _MS_ONLY, _ID_ONLY)):
+    for _w in _words:
+        _TALLY[_w.encode("ascii")] = _TALLY.get(_w.encode("ascii"), 0) + (1 << (_FIELD * _i))
+_MS_FIELD, _ID_FIELD = len(_STOP), len(_STOP) + 1
+
+
+def _script_counts(sample: str) -> dict[str, int]:
+    if _ANY_SCRIPT.search(sample) is None:
+        return dict.fromkeys(_SCRIPT_RUNS, 0)
+    return {code: sum(map(len, runs.findall(sample))) for code, runs in _SCRIPT_RUNS.items()}
+
+
 def detect(text: str) -> str:
     sample = text[:4000]
-    counts = {code: len(rx.findall(sample)) for code, rx in _SCRIPTS}
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    best = max(counts, key=counts.get)
-    if counts[best] / letters > 0.3:
-        return best
-    lower = sample.lower()
-    if len(_VI.findall(lower)) >= 2:
-        return "vi"
-    words = _WORD.findall(lower)
+    if sample.isascii():  # no script, no Vietnamese letter; lower() changes only A-Z
+        words = sample.encode("ascii").translate(_NOT_A_TO_Z_LOWERED).split()
+    else:
+        counts = _script_counts(sample)
+        best = max(counts, key=counts.get)
+        n = counts[best]  # more than 0.3 of the characters are more than 0.3 of the letters
+        if n and (n / len(sample) > 0.3 or n / (sum(map(str.isalpha, sample)) or 1) > 0.3):
+            return best
+        if _VI_ANY_CASE.search(sample) is None and not any(ch in sample for ch in _LOWER_TO_A_Z):
+            words = sample.encode("ascii", "replace").translate(_NOT_A_TO_Z_LOWERED).split()
+        else:
+            lower = sample.lower()
+            if len(_VI.findall(lower)) >= 2:
+                return "vi"
+            words = lower.encode("ascii", "replace").translate(_NOT_A_TO_Z).split()
     if not words:
         return "und"
-    scores = {code: sum(w in stop for w in words) for code, stop in _STOP.items()}
+    tally = sum(filter(None, map(_TALLY.get, words)))
+    scores = {code: (tally >> (_FIELD * i)) & _MASK for i, code in enumerate(_STOP)}
     top = max(scores, key=scores.get)
     if scores[top] == 0:
         return "und"
     if top in ("id", "ms"):
-        ms = sum(w in _MS_ONLY for w in words)
-        idn = sum(w in _ID_ONLY for w in words)
-        return "ms" if ms > idn else "id"
+        return "ms" if (tally >> (_FIELD * _MS_FIELD)) & _MASK > (tally >> (_FIELD * _ID_FIELD)) & _MASK else "id"
     return top
