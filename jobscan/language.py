@@ -7,6 +7,7 @@ Tagalog and English by counts of common function words. Returns an ISO 639-1 cod
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 _SCRIPTS = (
     ("th", re.compile(r"[\u0e00-\u0e7f]")),
@@ -27,27 +28,29 @@ _MS_ONLY = set("tak boleh sahaja kerana awak anda percuma sila berminat nak mahu
 _ID_ONLY = set("tidak gak ga nggak bisa aku kamu udah banget bgt yg utk tdk gratis loker kak min perusahaan kamboja rp juta jt".split())
 
 
-# Script characters are counted in runs (one string per run, not per character), and only in
-# the samples that have one.
-_SCRIPT_RUNS = {code: re.compile(rx.pattern + "+") for code, rx in _SCRIPTS}
-_ANY_SCRIPT = re.compile("[" + "".join(rx.pattern[1:-1] for _, rx in _SCRIPTS) + "]")  # (each is one [...])
+# Script characters are counted in runs (one string per run, not per character; written [x][x]*,
+# not [x]+, for the regex engine to skip to the first character), when the sample has any.
+_SCRIPT_RUNS = {code: re.compile(rx.pattern + rx.pattern + "*") for code, rx in _SCRIPTS}
+_SCRIPT_CHARS = "".join(rx.pattern[1:-1] for _, rx in _SCRIPTS)  # (each pattern is one [...])
+_ANY_SCRIPT = re.compile("[" + _SCRIPT_CHARS + "]")
 # _WORD's words of sample.lower() are looked for in bytes: every other character becomes a space
 # (a character that is not ASCII, a "?" first), then split.
 _NOT_A_TO_Z = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 _NOT_A_TO_Z_LOWERED = bytes(c + 32 if 65 <= c <= 90 else _NOT_A_TO_Z[c] for c in range(256))  # A-Z lowered first
 # lower() is needed only for a sample with a letter that lowers to a Vietnamese one, or with one of
 # the two characters that lower to a-z (Kelvin sign, dotted capital I, which also lowers to two).
-_VI_ANY_CASE = re.compile("[" + "".join(sorted({c for v in _VI.pattern[1:-1] for c in (v, v.upper()) if c.lower() == v})) + "]")
-_LOWER_TO_A_Z = ("\u212a", "\u0130")
+# Most samples have neither, nor a script character: one search tells.
+_VI_ANY_CASE = "".join(sorted({c for v in _VI.pattern[1:-1] for c in (v, v.upper()) if c.lower() == v}))
+_LOWER_TO_A_Z = "\u212a\u0130"
+_PLAIN_LATIN_BUT = re.compile("[" + _SCRIPT_CHARS + _VI_ANY_CASE + _LOWER_TO_A_Z + "]")
 # Function words are tallied by adding, for each word, one number that holds a count per list
 # (_STOP's codes, then Malay-only and Indonesian-only words), _FIELD bits each.
 _FIELD = 16  # a sample of 4,000 characters has at most 2,000 words
 _MASK = (1 << _FIELD) - 1
-_TALLY: dict[bytes, int] = {}
-for _i, _words in enumerate((*_STOP.values(), _MS_ONLY, _ID_ONLY)):
-    for _w in _words:
-        _TALLY[_w.encode("ascii")] = _TALLY.get(_w.encode("ascii"), 0) + (1 << (_FIELD * _i))
+_LISTS = (*_STOP.values(), _MS_ONLY, _ID_ONLY)
 _MS_FIELD, _ID_FIELD = len(_STOP), len(_STOP) + 1
+_TALLY = {w.encode("ascii"): sum(1 << (_FIELD * i) for i, words in enumerate(_LISTS) if w in words)
+          for w in set().union(*_LISTS)}
 
 
 def _script_counts(sample: str) -> dict[str, int]:
@@ -60,22 +63,21 @@ def detect(text: str) -> str:
     sample = text[:4000]
     if sample.isascii():  # no script, no Vietnamese letter; lower() changes only A-Z
         words = sample.encode("ascii").translate(_NOT_A_TO_Z_LOWERED).split()
+    elif _PLAIN_LATIN_BUT.search(sample) is None:  # no script, no Vietnamese letter, lower() as for ASCII
+        words = sample.encode("ascii", "replace").translate(_NOT_A_TO_Z_LOWERED).split()
     else:
         counts = _script_counts(sample)
         best = max(counts, key=counts.get)
         n = counts[best]  # more than 0.3 of the characters are more than 0.3 of the letters
         if n and (n / len(sample) > 0.3 or n / (sum(map(str.isalpha, sample)) or 1) > 0.3):
             return best
-        if _VI_ANY_CASE.search(sample) is None and not any(ch in sample for ch in _LOWER_TO_A_Z):
-            words = sample.encode("ascii", "replace").translate(_NOT_A_TO_Z_LOWERED).split()
-        else:
-            lower = sample.lower()
-            if len(_VI.findall(lower)) >= 2:
-                return "vi"
-            words = lower.encode("ascii", "replace").translate(_NOT_A_TO_Z).split()
+        lower = sample.lower()
+        if len(_VI.findall(lower)) >= 2:
+            return "vi"
+        words = lower.encode("ascii", "replace").translate(_NOT_A_TO_Z).split()
     if not words:
         return "und"
-    tally = sum(filter(None, map(_TALLY.get, words)))
+    tally = sum(map(_TALLY.get, words, repeat(0)))
     scores = {code: (tally >> (_FIELD * i)) & _MASK for i, code in enumerate(_STOP)}
     top = max(scores, key=scores.get)
     if scores[top] == 0:
