@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .localized import LocalizedError
+from .readers import records
 
 # (label, path into the metrics dict); higher is better except where noted in LOWER_IS_BETTER
 METRIC_ROWS = (
@@ -115,27 +116,10 @@ def _is_feedback(path: Path) -> bool:
 
 
 def _read_texts(path: Path) -> list[str]:
-    import csv
-    import json
-
-    out = []
-    if path.suffix == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            for row in csv.DictReader(f):
-                if (row.get("text") or "").strip():
-                    out.append(row["text"])
-    elif path.suffix in (".jsonl", ".ndjson"):
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip():
-                    try:
-                        rec = json.loads(line)
-                    except json.JSONDecodeError:
-                        continue
-                    if isinstance(rec, dict) and isinstance(rec.get("text"), str) and rec["text"].strip():
-                        out.append(rec["text"])
-    else:
+    if path.suffix not in (".csv", ".jsonl", ".ndjson"):
         raise CompareError("compare.error.format", path=str(path))
+    rows = records(path, lambda reason: CompareError(f"compare.error.{reason}", path=str(path)))
+    out = [r["text"] for r in rows if isinstance(r.get("text"), str) and r["text"].strip()]
     if not out:
         raise CompareError("compare.error.no_text", path=str(path))
     return out

@@ -236,6 +236,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compare.error.empty": {"en": "the data hold no posts", "id": "data tidak berisi postingan"},
     "compare.error.format": {"en": "{path}: give labelled JSONL or CSV, a feedback file, or posts in CSV/JSONL with a text column",
                              "id": "{path}: berikan JSONL atau CSV berlabel, file umpan balik, atau postingan CSV/JSONL dengan kolom text"},
+    "compare.error.encoding": {"en": "{path} is not UTF-8 text", "id": "{path} bukan teks UTF-8"},
     "compare.error.no_text": {"en": "{path} has no posts in a 'text' column", "id": "{path} tidak berisi postingan di kolom 'text'"},
     "compare.error.no_data": {"en": "{model} records no test split found here; give the data with --data FILE",
                               "id": "data uji yang dicatat {model} tidak ada di sini; berikan data dengan --data FILE"},

@@ -16,7 +16,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 FORMATS = ("csv", "tsv", "jsonl", "json", "txt", "parquet")
 _EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
@@ -369,6 +369,40 @@ def _read_parquet(path: str, columns: list[str]) -> Iterator[Row]:
             n += 1
             text, err = _text_of(data, columns)
             yield Row(path, n, data, text, f"row {n}: {err}" if err else None)
+
+
+def records(path: Path, fail: Callable[[str], Exception]) -> Iterator[dict]:
+    """The records of a trainer's CSV/TSV, JSONL or JSON-array file, as dicts (review, compare).
+
+    Broken JSONL lines are skipped (there is nothing to review or compare in them). An unreadable
+    file raises `fail(reason)`, reason "format" or "encoding", so each tool words its own error."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".csv", ".tsv"):
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                yield from csv.DictReader(f, delimiter="\t" if suffix == ".tsv" else ",")
+        elif suffix in (".jsonl", ".ndjson"):
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    if line.strip():
+                        try:
+                            rec = json.loads(line)
+                        except json.JSONDecodeError:
+                            continue
+                        if isinstance(rec, dict):
+                            yield rec
+        elif suffix == ".json":
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+            if not isinstance(data, list):
+                raise fail("format")
+            yield from (r for r in data if isinstance(r, dict))
+        else:
+            raise fail("format")
+    except UnicodeDecodeError:
+        raise fail("encoding") from None
+    except json.JSONDecodeError:
+        raise fail("format") from None
 
 
 def read_rows(path: str, fmt: str | None = None, text_columns: list[str] | None = None,

@@ -13,8 +13,6 @@ from a pipe or a test, characters are read from stdin one by one, whitespace ign
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .localized import LocalizedError
+from .readers import records
 from .messages import t
 
 MARGIN = 0.1
@@ -83,33 +82,7 @@ def _evidence(v) -> list[str]:
 
 
 def _records(path: Path):
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".tsv"):
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                yield from csv.DictReader(f, delimiter="\t" if suffix == ".tsv" else ",")
-        elif suffix in (".jsonl", ".ndjson"):
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    if line.strip():
-                        try:
-                            rec = json.loads(line)
-                        except json.JSONDecodeError:
-                            continue  # a broken line: nothing to review
-                        if isinstance(rec, dict):
-                            yield rec
-        elif suffix == ".json":
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            if not isinstance(data, list):
-                raise ReviewError("review.error.format", path=str(path))
-            yield from (r for r in data if isinstance(r, dict))
-        else:
-            raise ReviewError("review.error.format", path=str(path))
-    except UnicodeDecodeError:
-        raise ReviewError("review.error.encoding", path=str(path)) from None
-    except json.JSONDecodeError:
-        raise ReviewError("review.error.format", path=str(path)) from None
+    return records(path, lambda reason: ReviewError(f"review.error.{reason}", path=str(path)))
 
 
 def read_scan_output(path: str | Path, text_columns: list[str] | None = None) -> list[Item]:
