@@ -67,17 +67,17 @@ def _init_worker(model: str | None, watchlist: str | None) -> None:
 def score_chunk(texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
     """Results (the fields a scan keeps) and near-duplicate signatures for a chunk of texts (runs
     in a worker: what it returns is pickled back to the main process)."""
-    scored = score_texts_with(_WORKER["scorer"], _WORKER["watchlist"], texts, lang)
-    return [({k: res[k] for k in RESULT_FIELDS}, sig) for res, sig in scored]
+    return score_texts_with(_WORKER["scorer"], _WORKER["watchlist"], texts, lang)
 
 
 def score_texts_with(scorer, watch, texts: list[str], lang: str | None) -> list[tuple[dict[str, Any], bytes]]:
-    """`score_chunk` with an explicit scorer and watchlist (the Dask engine keeps its own per worker)."""
+    """`score_chunk` with an explicit scorer and watchlist (the Dask engine keeps its own per worker).
+    Each result has only the RESULT_FIELDS (`Scorer.scan_result`)."""
     docs = [featurize.prepare(t) for t in texts]
     risks = scorer.score_docs(docs)
     out = []
     for d, r in zip(docs, risks):
-        res = scorer.result(d, r, lang=lang, explain=False)
+        res = scorer.scan_result(d, r, lang=lang)
         if watch is not None:
             hit = watch.match(d, res["contacts"], lang or "en")
             if hit:

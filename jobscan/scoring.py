@@ -15,6 +15,7 @@ import numpy as np
 from . import bundle as bundlemod
 from . import contacts as contactmod
 from . import featurize
+from . import flags as flagmod
 from .language import detect
 
 SCHEMA = "jobscan.result/1"
@@ -95,6 +96,8 @@ class Scorer:
         self.thresholds = {"review": float(meta["thresholds"]["review"]), "flagged": float(meta["thresholds"]["flagged"])}
         o_flags = self.model.space.offsets()[2]
         self._flag_col = {fid: o_flags + k for k, fid in enumerate(self.model.space.flag_ids)}
+        # (flag id, language) -> (flag, its fields before the evidence, its contribution): see _flag_fields
+        self._flag_fields_cache: dict[tuple[str, str], tuple[flagmod.Flag, tuple[str, str, str, str], float | None]] = {}
 
     @classmethod
     def from_bundle(cls, b: bundlemod.Bundle) -> "Scorer":
@@ -153,18 +156,36 @@ class Scorer:
             e["contribution"] = round(float(e["contribution"]), 4)
         return ranked
 
+    def _flag_fields(self, flag: flagmod.Flag, lang: str) -> tuple[tuple[str, str, str, str], float | None]:
+        """A flag's id, group, kind and description in `lang`, and its contribution: the same for
+        every ad, so worked out once per flag and language (the flag itself is kept with them, so
+        that another Flag object of the same id never gets its fields)."""
+        cached = self._flag_fields_cache.get((flag.id, lang))
+        if cached is None or cached[0] is not flag:
+            cached = (flag, (flag.id, flag.group, flag.kind, flag.description(lang)), self._flag_contribution(flag.id))
+            self._flag_fields_cache[(flag.id, lang)] = cached
+        return cached[1], cached[2]
+
+    def _flags(self, hits: Iterable[flagmod.Hit], lang: str) -> list[dict[str, Any]]:
+        """The result's "flags": one dict per hit, fresh (a scan's --redact rewrites evidence in place)."""
+        flags = []
+        for h in hits:
+            (fid, group, kind, description), contribution = self._flag_fields(h.flag, lang)
+            flags.append({
+                "id": fid, "group": group, "kind": kind, "description": description,
+                "evidence": [{"text": e.text, "start": e.start, "end": e.end} for e in h.evidence],
+                "contribution": contribution,
+            })
+        return flags
+
+    @staticmethod
+    def _output_language(language: str, lang: str | None) -> str:
+        return lang or ("id" if language in ("id", "ms") else "en")
+
     def result(self, doc: featurize.Prepared, risk: float, lang: str | None = None,
                explain: bool = True) -> dict[str, Any]:
         language = detect(doc.original)
-        out_lang = lang or ("id" if language in ("id", "ms") else "en")
-        flags = []
-        for h in doc.hits:
-            flags.append({
-                "id": h.flag.id, "group": h.flag.group, "kind": h.flag.kind,
-                "description": h.flag.description(out_lang),
-                "evidence": [e.to_dict() for e in h.evidence],
-                "contribution": self._flag_contribution(h.flag.id),
-            })
+        flags = self._flags(doc.hits, self._output_language(language, lang))
         risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
         return {
             "schema": SCHEMA,
@@ -177,6 +198,19 @@ class Scorer:
             "top_terms": self.top_terms(doc) if explain else [],
             "contacts": contactmod.extract_contacts(doc.original),
             "model": {"name": self.name, "version": self.version},
+        }
+
+    def scan_result(self, doc: featurize.Prepared, risk: float, lang: str | None = None) -> dict[str, Any]:
+        """What a scan keeps of `result(doc, risk, lang, explain=False)`, its fields in the same
+        order (batch.RESULT_FIELDS), without making the ones it would throw away."""
+        language = detect(doc.original)
+        risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
+        return {
+            "risk": round(risk, 4),
+            "verdict": verdict_for(risk, self.thresholds),
+            "language": language,
+            "flags": self._flags(doc.hits, self._output_language(language, lang)),
+            "contacts": contactmod.extract_contacts(doc.original),
         }
 
 
