@@ -76,11 +76,20 @@ def main(argv: list[str]) -> None:
         hard = {k: m["by_category"][k]["flagged_rate"] for k in HARD_NEGATIVE_CATEGORIES if k in m["by_category"]}
         hard["all"] = m["hard_negatives_flagged_rate"]
         other = {k: v["flagged_rate"] for k, v in m["by_category"].items() if k not in hard and not v["positives"]}
+        per_batch = {}
+        if by_batch:  # each held-out batch: share flagged among its positives and among its negatives
+            batch, flagged = aug["group"].to_numpy()[original], oof[original] >= th["flagged"]
+            for b in sorted(set(batch)):
+                for label, name in ((1, "pos"), (0, "neg")):
+                    m_b = (batch == b) & (y[original] == label)
+                    if m_b.any():
+                        per_batch[f"{b}/{name}"] = round(float(flagged[m_b].mean()), 3)
         print(json.dumps({"settings": dict(zip([k for k, _ in grid], combo)), "thresholds": [th["review"], th["flagged"]],
                           "f1_flagged": m["flagged"]["f1"], "recall_flagged": m["flagged"]["recall"],
                           "pr_auc": m["pr_auc"], "f1_by_language": langs, "hard_negatives_flagged": hard,
                           "other_negatives_flagged": other,
-                          "augmented_recall": aug_m["flagged"]["recall"] if aug_m else None}, ensure_ascii=False))
+                          "augmented_recall": aug_m["flagged"]["recall"] if aug_m else None,
+                          **({"flagged_by_batch": per_batch} if per_batch else {})}, ensure_ascii=False))
         sys.stdout.flush()
 
 
