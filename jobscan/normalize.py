@@ -238,7 +238,10 @@ class _Offsets:
         """(start of character x, the largest end of characters x to y - 1), for 0 <= x < y <= n."""
         pos, runs = self.pos, self.runs
         r = bisect_right(pos, x) - 1
-        first = self.at(x)[0]
+        a, b, step = runs[r]
+        first = a + step * (x - pos[r])
+        if r + 1 == len(pos) or y <= pos[r + 1]:  # the usual case: one run
+            return first, b + step * (y - 1 - pos[r])
         best = -1
         while True:
             a, b, step = runs[r]
@@ -284,14 +287,72 @@ def _offsets(history: _History) -> _Offsets:
         offs.add(base, 0, 1, 1)
     else:
         offs = base if isinstance(base, _Offsets) else base()
+        if isinstance(offs, _Moved):
+            offs = offs.offsets()
     for repls in history[1:]:
         offs = _replaced(offs, repls)
     return offs
 
 
+class _Points:
+    """A history's map looked up one character at a time, without building it (`_offsets`): a
+    post's evidence needs a few characters, the whole map costs as much as normalising did. A
+    character is followed back through each step's replacements to step 1's map (`_Moved.at`,
+    `_Offsets.at`, or in place).
+
+    A span's end is the end of its last character: along a map made from a history, starts and
+    ends never decrease, so that is the largest end `_Offsets.span` looks for. Step 1 maps
+    graphemes in order, each character to its own grapheme or character; a step keeps what it
+    copies in order, characters of an _Aligned replacement come from characters of what it
+    replaces in order (its `source` ascends), and those of another replacement from the start of
+    its first character to the end of its last, between its neighbours'. (tests/
+    test_speedpaths_offsets.py checks every span against the map.)"""
+
+    __slots__ = ("base", "steps")
+
+    def __init__(self, history: _History) -> None:
+        base = history[0]
+        self.base = base if isinstance(base, (int, _Offsets)) else base()
+        steps = []
+        for repls in reversed(history[1:]):
+            outs = []  # where each replacement starts in the step's result
+            shift = 0
+            for start, end, r in repls:
+                outs.append(start + shift)
+                shift += len(r) - (end - start)
+            steps.append((repls, outs))
+        self.steps = steps
+
+    def _back(self, k: int, last: bool) -> int:
+        """The character of step 1's result that character k of the last step's result comes
+        from; for a character of a replacement that is not _Aligned, the first (or with `last`,
+        the last) character of what it replaced."""
+        for repls, outs in self.steps:
+            j = bisect_right(outs, k) - 1
+            if j >= 0:
+                start, end, r = repls[j]
+                d = k - outs[j]
+                if d < len(r):
+                    k = start + r.source[d] if isinstance(r, _Aligned) else (end - 1 if last else start)
+                else:
+                    k = end + d - len(r)
+        return k
+
+    def span(self, x: int, y: int) -> tuple[int, int]:
+        """As `_Offsets.span` of the history's map: (start of character x, end of character y - 1)."""
+        a = self._back(x, False)
+        b = self._back(y - 1, True)
+        base = self.base
+        if type(base) is int:  # every character in place
+            return a, b + 1
+        return base.at(a)[0], base.at(b)[1]
+
+
 def _replaced(offs: _Offsets, repls: list[tuple[int, int, str]]) -> _Offsets:
     """The offset map after `repls`: characters of an _Aligned replacement come from the given
     characters of what they replace, those of another string from all of it."""
+    if len(offs.runs) == 1:
+        return _replaced_in_run(offs, repls)
     new = _Offsets()
     last = 0
     for start, end, r in repls:
@@ -310,13 +371,41 @@ def _replaced(offs: _Offsets, repls: list[tuple[int, int, str]]) -> _Offsets:
     return new
 
 
+def _replaced_in_run(offs: _Offsets, repls: list[tuple[int, int, str]]) -> _Offsets:
+    """_replaced for a map of one run (the usual one: text that step 1 left in place), where
+    character k comes from (a + step*k, b + step*k): what `copy` and `at` give, without looking
+    the runs up."""
+    (a, b, step), = offs.runs
+    new = _Offsets()
+    add = new.add
+    last = 0
+    for start, end, r in repls:
+        if start > last:
+            add(start - last, a + step * last, b + step * last, step)
+        if isinstance(r, _Aligned):
+            src = r.source
+            if isinstance(src, range) and src.step == 1:
+                k = start + src.start
+                add(len(src), a + step * k, b + step * k, step)
+            else:
+                for k in src:
+                    add(1, a + step * (start + k), b + step * (start + k), step)
+        else:
+            add(len(r), a + step * start, b + step * (end - 1), 0)
+        last = end
+    if offs.n > last:
+        add(offs.n - last, a + step * last, b + step * last, step)
+    return new
+
+
 class Normalized:
     """Normalised text and the original-text span each character came from: text[i] came from
     original[starts[i]:ends[i]]. The map is built on first use of `starts`, `ends` or `span` (most
     callers need only `text`). Immutable, like the frozen dataclass it was."""
 
-    # _source: an _Offsets, a _History to make it from, or None to make it from _pairs
-    __slots__ = ("text", "_source", "_lead", "_pairs")
+    # _source: an _Offsets, a _History to make it from, or None to make it from _pairs;
+    # _points: the history's _Points, made on the first `span` while there is no _Offsets
+    __slots__ = ("text", "_source", "_lead", "_pairs", "_points")
 
     def __init__(self, text: str, starts: Iterable[int], ends: Iterable[int]) -> None:
         object.__setattr__(self, "text", text)
@@ -364,13 +453,25 @@ class Normalized:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The span of the original text that normalised text[start:end] came from."""
-        if not self.text:
+        n = len(self.text)
+        if not n:
             return 0, 0
-        start = min(start, len(self.text) - 1)
-        end = max(end, start + 1)
+        if start >= n:
+            start = n - 1
+        if end <= start:
+            end = start + 1
         if start < 0:  # counted from the end, as tuple indexing does
             return self.starts[start], max(self.ends[start:end])
-        return self._map().span(start, min(end, len(self.text)))
+        if end > n:
+            end = n
+        if type(self._source) is list:  # a history: look up just the characters asked for
+            try:
+                points = self._points
+            except AttributeError:
+                points = _Points(self._source)
+                object.__setattr__(self, "_points", points)
+            return points.span(start + self._lead, end + self._lead)
+        return self._map().span(start, end)
 
     def __setattr__(self, name: str, value) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")
@@ -503,18 +604,47 @@ def _graphemes_text(text: str, several: list[tuple[int, int]]) -> str:
     return "".join(pieces)
 
 
+# Per character, for str.translate: "1" if its normalised form as a grapheme on its own is one
+# character, else "0" (_graphemes_offsets takes a run of the former in one step).
+_ONE_CODE = _PerCharacter(lambda c: "1" if len(_norm_grapheme(c)) == 1 else "0")
+_ONES = re.compile(r"1+|0")
+_GRAPHEMES_OFFSETS_CACHE: dict[str, tuple[list[tuple[int, int]], _Offsets]] = {}
+_GRAPHEMES_OFFSETS_CACHE_CHARS = 0  # characters in its keys
+
+
 def _graphemes_offsets(text: str, several: list[tuple[int, int]]) -> _Offsets:
-    """_graphemes_text's map: each character of a grapheme's normalised form comes from all of it."""
+    """_graphemes_text's map: each character of a grapheme's normalised form comes from all of it.
+    Cached, as _stretch is (the same emoji and the same words of other scripts come back post after
+    post); the map returned is shared, so callers only read it (`_Offsets.shifted`)."""
+    cached = _GRAPHEMES_OFFSETS_CACHE.get(text)
+    if cached is not None and cached[0] == several:
+        return cached[1]
+    offs = _graphemes_offsets_made(text, several)
+    global _GRAPHEMES_OFFSETS_CACHE_CHARS
+    if len(text) <= 128 and _GRAPHEMES_OFFSETS_CACHE_CHARS < 1_000_000:  # bounded: a few MB
+        _GRAPHEMES_OFFSETS_CACHE[text] = (several, offs)
+        _GRAPHEMES_OFFSETS_CACHE_CHARS += len(text)
+    return offs
+
+
+def _graphemes_offsets_made(text: str, several: list[tuple[int, int]]) -> _Offsets:
+    """_graphemes_offsets without the cache. Single characters that normalise to one character
+    each go in as one run (what adding them one by one joins them into)."""
     offs = _Offsets()
     done = 0
     for i, j in [*several, (len(text), len(text))]:
         if done < i:  # single characters
-            part = text[done:i]
-            if not part.translate(_NOT_ONE):
+            codes = text[done:i].translate(_ONE_CODE)
+            if "0" not in codes:
                 offs.add(i - done, done, done + 1, 1)  # one character each, in place
             else:
-                for k, c in enumerate(part, done):
-                    offs.add(len(_ALONE[ord(c)]), k, k + 1, 0)
+                for m in _ONES.finditer(codes):
+                    k, e = m.span()
+                    k += done
+                    if codes[m.start()] == "1":
+                        offs.add(e - m.start(), k, k + 1, 1)
+                    else:
+                        offs.add(len(_ALONE[ord(text[k])]), k, k + 1, 0)
         offs.add(len(_norm_grapheme(text[i:j])) if i < j else 0, i, j, 0)
         done = j
     return offs
@@ -643,18 +773,66 @@ def _unicode_pass(text: str) -> tuple[str, _History, bool]:
     return "".join(parts), history, any(map(_WIDE_DIGITS, stretches))
 
 
-def _moved(parts: list[str], moved: list[tuple[int, list[tuple[int, int]]]]) -> _Offsets:
+def _moved(parts: list[str], moved: list[tuple[int, list[tuple[int, int]]]]) -> _Moved:
     """_unicode_pass's map: `parts` (ASCII, stretch, ASCII, ...) stay in place but for the
     stretches `moved`, (k, graphemes of several characters of the k-th stretch)."""
-    ends = list(accumulate(map(len, parts)))  # where each part ends in the text
-    offs = _Offsets()
-    done = 0
-    for k, several in moved:
-        offs.add(ends[2 * k] - done, done, done + 1, 1)
-        offs.shifted(_graphemes_offsets(parts[2 * k + 1], several), ends[2 * k])
-        done = ends[2 * k + 1]
-    offs.add(ends[-1] - done, done, done + 1, 1)
-    return offs
+    return _Moved(parts, moved)
+
+
+class _Moved:
+    """_moved's map, as its moved stretches: `offsets()` builds it (`_offsets` does, for the whole
+    map), `at(k)` looks up one character (`_Points` does, for a few)."""
+
+    __slots__ = ("parts", "moved", "_index")
+
+    def __init__(self, parts: list[str], moved: list[tuple[int, list[tuple[int, int]]]]) -> None:
+        self.parts = parts
+        self.moved = moved
+
+    def offsets(self) -> _Offsets:
+        parts = self.parts
+        ends = list(accumulate(map(len, parts)))  # where each part ends in the text
+        offs = _Offsets()
+        done = 0
+        for k, several in self.moved:
+            offs.add(ends[2 * k] - done, done, done + 1, 1)
+            offs.shifted(_graphemes_offsets(parts[2 * k + 1], several), ends[2 * k])
+            done = ends[2 * k + 1]
+        offs.add(ends[-1] - done, done, done + 1, 1)
+        return offs
+
+    def _stretches(self) -> tuple[list[int], list[tuple[int, int, int, int, _Offsets]]]:
+        """Where each moved stretch starts in the result; and per stretch, where it starts and ends
+        in the text and the result, and its map."""
+        try:
+            return self._index
+        except AttributeError:
+            pass
+        parts = self.parts
+        ends = list(accumulate(map(len, parts)))
+        starts: list[int] = []
+        stretches = []
+        shift = 0  # characters the result has more than the text, up to here
+        for k, several in self.moved:
+            offs = _graphemes_offsets(parts[2 * k + 1], several)
+            a, b = ends[2 * k], ends[2 * k + 1]
+            starts.append(a + shift)
+            stretches.append((a, b, a + shift, a + shift + offs.n, offs))
+            shift += offs.n - (b - a)
+        self._index = starts, stretches
+        return self._index
+
+    def at(self, k: int) -> tuple[int, int]:
+        starts, stretches = self._stretches()
+        j = bisect_right(starts, k) - 1
+        if j < 0:
+            return k, k + 1
+        a, b, out_a, out_b, offs = stretches[j]
+        if k < out_b:
+            s, e = offs.at(k - out_a)
+            return s + a, e + a
+        k += b - out_b  # in place after the stretch
+        return k, k + 1
 
 
 def _rewrite(text: str, history: _History, matches: Iterable[re.Match[str]], repl,
