@@ -117,12 +117,18 @@ def choose_thresholds(y: np.ndarray, p: np.ndarray, policy: dict[str, Any]) -> d
 
 
 def _git_commit() -> str | None:
+    """The commit of the jobscan source tree this code runs from, or None when it runs from an
+    installed copy (whose folder may sit inside some other git checkout, such as a pyenv tree)."""
+    package = Path(__file__).resolve().parent
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).resolve().parent)
-        return out.stdout.strip() or None
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel", "HEAD"], capture_output=True, text=True,
+                             timeout=5, cwd=package)
     except (OSError, subprocess.SubprocessError):
         return None
+    lines = out.stdout.split()
+    if out.returncode != 0 or len(lines) != 2 or Path(lines[0]).resolve() / "jobscan" != package:
+        return None
+    return lines[1]
 
 
 def language_weights(languages, power: float) -> np.ndarray:

@@ -2,9 +2,11 @@
 also in another process with another hash seed."""
 
 import json
+import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 
@@ -53,3 +55,21 @@ def test_model_file_carries_no_clock_or_memory_address(tiny_bundle):
 
         walk(json.loads(z.read("schema.json")))
     assert max(ids) < len(ids)  # renumbered in order of appearance, not id() addresses
+
+
+def test_meta_names_no_commit_of_a_foreign_git_checkout(tmp_path):
+    """An installed copy of jobscan can sit inside another git checkout (a pyenv tree): its commit
+    is not the commit of the code that trained the model, so meta.json must not record it."""
+    import shutil
+
+    import jobscan
+
+    foreign = tmp_path / "site-packages"
+    shutil.copytree(Path(jobscan.__file__).parent, foreign / "jobscan", ignore=shutil.ignore_patterns("__pycache__"))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([*git, "-C", str(tmp_path), "commit", "-q", "--allow-empty", "-m", "foreign"], check=True)
+    out = subprocess.run([sys.executable, "-c", "from jobscan.train import _git_commit; print(_git_commit())"],
+                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(foreign)}, capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "None"
