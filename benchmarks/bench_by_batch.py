@@ -33,8 +33,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "training"), str(HERE)]
 
 from jobscan import dataset  # noqa: E402
 from jobscan.evaluate import metrics  # noqa: E402
-from jobscan.train import augment_frame, choose_thresholds, fit, load_config  # noqa: E402
-from tune import writing_batches  # noqa: E402
+from jobscan.train import load_config  # noqa: E402
+from tune import out_of_fold, writing_batches  # noqa: E402
 
 CONFIG = ROOT / "training/configs/default.toml"
 
@@ -42,10 +42,7 @@ CONFIG = ROOT / "training/configs/default.toml"
 def jobscan_out_of_batch(df, cfg) -> tuple[np.ndarray, dict]:
     c = copy.deepcopy(cfg)
     c["classifier"]["cv_folds"] = df["group"].nunique()  # one batch per fold
-    aug = augment_frame(df, c, c["seed"])
-    _, oof, y = fit(aug, c, c["seed"])
-    original = (aug["source"] != "augmented").to_numpy()
-    th = choose_thresholds(y, oof, c["thresholds"])
+    _, oof, _, original, th = out_of_fold(df, c)
     return oof[original], th
 
 

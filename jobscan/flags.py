@@ -142,14 +142,7 @@ def _candidates(text: str) -> dict[int, list[int]]:
     earliest index where a match can start for each occurrence of one of its literals (the
     `starts` of `gated_matches`; empty if it has no prefilter)."""
     lits, unlocks, always = _prefilter()
-    starts: dict[int, list[int]] = {k: [] for k in always}
-    for end, i in lits.hits(text):
-        for k, shift in unlocks[i]:
-            if k in starts:
-                starts[k].append(end - shift)
-            else:
-                starts[k] = [end - shift]
-    return starts
+    return lits.starts(text, unlocks, {k: [] for k in always})
 
 
 def candidate_patterns(text: str) -> set[tuple[int, int]]:

@@ -77,6 +77,18 @@ class LiteralSet:
             return iter(())
         return self._automaton.iter(fold_spaces(text) if self.spaces_folded else text)
 
+    def starts(self, text: str, unlocks: list[tuple[tuple[int, int], ...]],
+               found: dict[int, list[int]]) -> dict[int, list[int]]:
+        """For each occurrence of literal i in `text`, and each (k, shift) in unlocks[i], appends
+        end - shift (the earliest place a match of pattern k can start) to found[k]; returns `found`."""
+        for end, i in self.hits(text):
+            for k, shift in unlocks[i]:
+                if k in found:
+                    found[k].append(end - shift)
+                else:
+                    found[k] = [end - shift]
+        return found
+
     def present(self, text: str) -> set[int]:
         """Indexes (into `self.literals`) of the literals that occur in `text`, overlaps included."""
         return {i for _, i in self.hits(text)}

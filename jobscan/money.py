@@ -102,13 +102,7 @@ def _prefilter():
 def _rule_matches(norm_text: str, first_digit: int) -> Iterator[tuple[re.Match[str], str]]:
     """(match, currency) of every rule in order, each rule's as `finditer` finds them."""
     lits, unlocks, plan = _prefilter()
-    near: dict[int, list[int]] = {k: [] for k, (spread, _) in enumerate(plan) if spread is None}
-    for end, i in lits.hits(norm_text):
-        for k, shift in unlocks[i]:
-            if k in near:
-                near[k].append(end - shift)
-            else:
-                near[k] = [end - shift]
+    near = lits.starts(norm_text, unlocks, {k: [] for k, (spread, _) in enumerate(plan) if spread is None})
     digit_runs = None
     for k in sorted(near):
         pattern, currency = _RULES[k]

@@ -173,7 +173,7 @@ class Scorer:
             (fid, group, kind, description), contribution = self._flag_fields(h.flag, lang)
             flags.append({
                 "id": fid, "group": group, "kind": kind, "description": description,
-                "evidence": [{"text": e.text, "start": e.start, "end": e.end} for e in h.evidence],
+                "evidence": [e.to_dict() for e in h.evidence],
                 "contribution": contribution,
             })
         return flags
@@ -186,7 +186,7 @@ class Scorer:
                explain: bool = True) -> dict[str, Any]:
         language = detect(doc.original)
         flags = self._flags(doc.hits, self._output_language(language, lang))
-        risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
+        risk = _clamped(risk)
         return {
             "schema": SCHEMA,
             "risk": round(risk, 4),
@@ -204,7 +204,7 @@ class Scorer:
         """What a scan keeps of `result(doc, risk, lang, explain=False)`, its fields in the same
         order (batch.RESULT_FIELDS), without making the ones it would throw away."""
         language = detect(doc.original)
-        risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
+        risk = _clamped(risk)
         return {
             "risk": round(risk, 4),
             "verdict": verdict_for(risk, self.thresholds),
@@ -212,6 +212,11 @@ class Scorer:
             "flags": self._flags(doc.hits, self._output_language(language, lang)),
             "contacts": contactmod.extract_contacts(doc.original),
         }
+
+
+def _clamped(risk: float) -> float:
+    """A probability in [0, 1] (NaN, from a degenerate model, reads as 0)."""
+    return float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
 
 
 _BLANK = re.compile(r"^\s*$")

@@ -47,6 +47,16 @@ def writing_batches(df) -> list[str]:
     return [batch_of.get(i, "id-sms-spam" if str(g).startswith("sms-") else "other") for i, g in zip(df["id"], df["group"])]
 
 
+def out_of_fold(df, c: dict):
+    """Augment, fit with the config's folds and choose thresholds on the out-of-fold scores, as
+    `jobscan train` does. Returns (augmented frame, out-of-fold probabilities, labels, mask of the
+    original rows, thresholds)."""
+    aug = augment_frame(df, c, c["seed"])
+    _, oof, y = fit(aug, c, c["seed"])
+    original = (aug["source"] != "augmented").to_numpy()
+    return aug, oof, y, original, choose_thresholds(y, oof, c["thresholds"])
+
+
 def main(argv: list[str]) -> None:
     by_batch = "--by-batch" in argv
     argv = [a for a in argv if a != "--by-batch"]
@@ -64,10 +74,7 @@ def main(argv: list[str]) -> None:
         for (key, _), value in zip(grid, combo):
             section, name = key.split(".")
             c[section][name] = value
-        aug = augment_frame(df, c, c["seed"])
-        _, oof, y = fit(aug, c, c["seed"])
-        original = (aug["source"] != "augmented").to_numpy()
-        th = choose_thresholds(y, oof, c["thresholds"])
+        aug, oof, y, original, th = out_of_fold(df, c)
         m = metrics(y[original], oof[original], aug["language"].to_numpy()[original],
                     aug["category"].to_numpy()[original], th)
         langs = {k: v["flagged"]["f1"] for k, v in m["by_language"].items() if v["positives"]}
