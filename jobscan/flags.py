@@ -188,7 +188,7 @@ def match(norm: Normalized, original: str, amounts: list[money.Amount] | None = 
     if amounts is None:
         amounts = money.amounts(text)
     found = _pattern_spans(text)
-    pay = [(a.start, a.end) for a in amounts if money.HIGH_PAY_USD <= a.usd_month <= 50_000]
+    pay = [(a.start, a.end) for a in amounts if a.high]
     for fi in _pay_flags():  # evidence from the money parser only
         if pay:
             found[fi] = pay

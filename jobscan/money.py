@@ -19,6 +19,10 @@ USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1
 # Bucket edges in USD/month: "far above home norm" starts around 700 for the audiences served.
 BUCKETS = (("none", None), ("lt300", 300), ("300_700", 700), ("700_1500", 1500), ("1500_3000", 3000), ("ge3000", float("inf")))
 HIGH_PAY_USD = 700.0
+# Where the home norm is far lower, "far above it" starts lower: documented Indonesian scam pay is
+# Rp 6-18 juta (indicators.md 1.1) against regional minimum wages of Rp 2-5.4 juta, so from Rp 7 juta.
+HIGH_PAY_LOCAL = {"idr": 7_000_000}
+_HIGH_PAY_USD = {cur: local * USD_PER[cur] for cur, local in HIGH_PAY_LOCAL.items()}
 
 # A number starts where a run of digits starts, and has at most five groups of thousands: without
 # these two limits a long run of digits ("0812…" x 100,000) makes each pattern quadratic.
@@ -60,6 +64,12 @@ class Amount:
     usd_month: float
     start: int
     end: int
+    currency: str = "usd"
+
+    @property
+    def high(self) -> bool:
+        """Far above the home norm of the people the currency's ads reach (the HIGH_PAY flag)."""
+        return _HIGH_PAY_USD.get(self.currency, HIGH_PAY_USD) <= self.usd_month <= 50_000
 
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
@@ -148,7 +158,7 @@ def amounts(norm_text: str) -> list[Amount]:
         if usd < 1:
             continue
         taken.add(s, e)
-        found.append(Amount(usd, s, e))
+        found.append(Amount(usd, s, e, currency))
     found.sort(key=lambda a: a.start)
     return found
 

@@ -1,3 +1,5 @@
+import pytest
+
 from jobscan import flags
 from jobscan.normalize import normalize
 
@@ -53,3 +55,59 @@ def test_other_fraud_flags_fire_on_fee_and_task_scams():
     ad = "Kerja dari rumah: like video YouTube dibayar 10rb per tugas. Biaya pendaftaran Rp 150.000, kirim kode OTP."
     ids = {h.flag.id for h in flags.match(normalize(ad), ad)}
     assert {"UPFRONT_FEE", "TASK_SCAM", "BANK_OR_OTP_REQUEST"} <= ids
+
+
+def _ids(ad: str) -> set[str]:
+    return {h.flag.id for h in flags.match(normalize(ad), ad)}
+
+
+@pytest.mark.parametrize("ad", [
+    "⚠️ URGENT HIRING ⚠️ CSR for Cambodia, USD 1,200, free flight",  # an attention-grabbing emoji is no warning
+    "🚩 We're not like other recruiters! 🚩 Direct hiring, everything free",
+    "LEGIT PO ITO, NOT SCAM 🙏 CSR Cambodia $1,000 free ticket",  # asserts, does not ask
+    "[Pesan diteruskan] Hai semua, aku kerja jadi CS di Kamboja, gaji 16 jt",  # a forward is how ads travel
+    "POV: kamu dapet tawaran kerja di Jepang tapi berangkatnya lewat Bangkok dulu",
+])
+def test_ad_wording_is_not_read_as_a_warning_or_a_question(ad):
+    assert not _ids(ad) & {"WARNING_CONTEXT", "QUESTION_CONTEXT"}
+
+
+@pytest.mark.parametrize("ad", [
+    "Waspada! Jangan tergiur lowongan CS ke Kamboja gaji 15 juta.",
+    "Is this legit? They offer USD 1,500 in Cambodia, free flight.",
+    "legit po ba ito? CSR sa Thailand 60k",
+    "Adik saya dapet tawaran kerja di Kamboja, aman gak?",
+])
+def test_warnings_and_questions_still_are(ad):
+    assert _ids(ad) & {"WARNING_CONTEXT", "QUESTION_CONTEXT"}
+
+
+@pytest.mark.parametrize("ad", [
+    "Direct hiring, no DMW processing needed so mabilis!",
+    "Don't go through the department, it takes months.",
+    "Berangkat tanpa lewat BP2MI, lebih cepat, gaji 12 juta.",
+    "Jalur cepet kerja LN: ga usah ke BP2MI, ga usah medical.",
+    "hindi na kailangan dumaan sa DMW",
+])
+def test_skipping_official_registration_is_a_red_flag_not_a_placement_marker(ad):
+    ids = _ids(ad)
+    assert "BYPASSES_OFFICIAL_CHANNEL" in ids
+    if "dumaan" not in ad:
+        assert "OFFICIAL_PLACEMENT_MARKERS" not in ids
+
+
+def test_registering_through_the_official_channel_is_a_placement_marker():
+    ids = _ids("Daftar resmi lewat BP2MI, cek SISKOP2MI. DMW-licensed agency, job order approved.")
+    assert "OFFICIAL_PLACEMENT_MARKERS" in ids and "BYPASSES_OFFICIAL_CHANNEL" not in ids
+
+
+@pytest.mark.parametrize("ad, fee", [
+    ("No placement fee! Free ticket and visa", False),
+    ("Tidak ada biaya pendaftaran, semua gratis", False),
+    ("Biaya pendaftaran gratis", False),
+    ("Ada biaya pendaftaran 200rb", True),
+    ("Dipungut biaya pendaftaran Rp 500.000", True),
+    ("Placement fee PHP 25,000 before deployment", True),
+])
+def test_a_fee_is_flagged_only_when_asked_for(ad, fee):
+    assert ("UPFRONT_FEE" in _ids(ad)) is fee

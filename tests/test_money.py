@@ -1,6 +1,6 @@
 import pytest
 
-from jobscan.money import bucket, monthly_usd
+from jobscan.money import amounts, bucket, monthly_usd
 from jobscan.normalize import normalize_text
 
 
@@ -23,3 +23,15 @@ def test_no_amount_and_buckets():
     assert bucket(None) == "none"
     assert bucket(350) == "300_700"
     assert bucket(1200) == "700_1500"
+
+
+@pytest.mark.parametrize("text, high", [
+    ("gaji 9 juta per bulan", True),  # documented Indonesian scam pay starts around Rp 6-9 juta
+    ("Gaji Rp 7.500.000/bulan", True),
+    ("gaji 5 juta, sesuai UMR Jakarta", False),
+    ("USD 650 a month", False),  # in dollars the bar stays at USD 700
+    ("USD 800 a month", True),
+    ("PHP 30,000 monthly", False),
+])
+def test_high_pay_is_measured_against_the_home_norm(text, high):
+    assert any(a.high for a in amounts(normalize_text(text))) is high

@@ -26,7 +26,7 @@ def _reference_match(norm, original, amounts):
     for flag in flags.catalogue():
         spans = []
         if flag.computed == "pay":
-            spans = [(a.start, a.end) for a in amounts if flags.money.HIGH_PAY_USD <= a.usd_month <= 50_000]
+            spans = [(a.start, a.end) for a in amounts if a.high]
         else:
             for pattern in flag.compiled:
                 for m in pattern.finditer(norm.text):

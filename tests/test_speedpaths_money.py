@@ -45,7 +45,7 @@ def _reference_amounts(norm_text):
             if usd < 1:
                 continue
             taken.add(s, e)
-            found.append(money.Amount(usd, s, e))
+            found.append(money.Amount(usd, s, e, currency))
     found.sort(key=lambda a: a.start)
     return found
 
