@@ -64,7 +64,8 @@ class FeatureSpace:
     word_bits: int = 20
     char_bits: int = 20
     flag_ids: tuple[str, ...] = ()
-    weights: tuple[float, float, float, float] = (1.0, 1.0, 0.5, 0.5)  # words, chars, flags, pay
+    # words, chars, flags, pay; optionally a fifth, for context flags (kind "context"), else the flags'
+    weights: tuple[float, ...] = (1.0, 1.0, 0.5, 0.5)
 
     @property
     def n_features(self) -> int:
@@ -73,6 +74,12 @@ class FeatureSpace:
     @cached_property
     def flag_position(self) -> dict[str, int]:
         return {fid: k for k, fid in enumerate(self.flag_ids)}
+
+    def flag_weight(self, kind: str) -> float:
+        """The value a fired flag's column holds. Context flags can weigh less than risk flags: the
+        L2 penalty then holds back how far one of them (a "?" in an ad's FAQ, a "don't worry, it is
+        not a scam") can outweigh every red flag of the ad."""
+        return self.weights[4] if kind == "context" and len(self.weights) > 4 else self.weights[2]
 
     def offsets(self) -> tuple[int, int, int, int]:
         c = 1 << self.word_bits
@@ -231,14 +238,15 @@ def block_scale(g: Grams, n_docs: int, weight: float) -> np.ndarray:
 def fixed_columns(space: FeatureSpace, doc: Prepared) -> tuple[list[int], list[float]]:
     """Flag and pay columns of one ad (columns are distinct)."""
     _, _, o_flags, o_pay = space.offsets()
-    _, _, w_flags, w_pay = space.weights
+    w_pay = space.weights[3]
     position = space.flag_position
     cols: list[int] = []
+    vals: list[float] = []
     for h in doc.hits:
         k = position.get(h.flag.id)
         if k is not None and o_flags + k not in cols:
             cols.append(o_flags + k)
-    vals = [w_flags] * len(cols)
+            vals.append(space.flag_weight(h.flag.kind))
     cols.append(o_pay + PAY_BUCKETS.index(money.bucket(doc.usd_month)))
     vals.append(w_pay)
     return cols, vals

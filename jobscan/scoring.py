@@ -131,13 +131,13 @@ class Scorer:
         return [self.result(d, r, lang=lang, explain=explain) for d, r in zip(docs, risks)]
 
     # -- explanation -------------------------------------------------------------------------
-    def _flag_contribution(self, flag_id: str) -> float | None:
-        """A fired flag's column holds the flag block's weight (featurize.row_features), so its
+    def _flag_contribution(self, flag: flagmod.Flag) -> float | None:
+        """A fired flag's column holds its block's weight (featurize.fixed_columns), so its
         contribution to the decision is that weight times the learned coefficient."""
-        col = self._flag_col.get(flag_id)
+        col = self._flag_col.get(flag.id)
         if col is None:
             return None
-        return round(float(self.model.coef[col] * self.model.space.weights[2]), 4)
+        return round(float(self.model.coef[col] * self.model.space.flag_weight(flag.kind)), 4)
 
     def top_terms(self, doc: featurize.Prepared) -> list[dict[str, Any]]:
         """Words of the ad with their learned contribution (word n-grams plus the character
@@ -162,7 +162,7 @@ class Scorer:
         that another Flag object of the same id never gets its fields)."""
         cached = self._flag_fields_cache.get((flag.id, lang))
         if cached is None or cached[0] is not flag:
-            cached = (flag, (flag.id, flag.group, flag.kind, flag.description(lang)), self._flag_contribution(flag.id))
+            cached = (flag, (flag.id, flag.group, flag.kind, flag.description(lang)), self._flag_contribution(flag))
             self._flag_fields_cache[(flag.id, lang)] = cached
         return cached[1], cached[2]
 

@@ -80,3 +80,20 @@ def test_token_contributions_add_up_to_the_ngram_part_of_the_decision():
     fixed_cols, fixed_vals = featurize.fixed_columns(SPACE, doc)
     ngram_part = featurize.decisions(SPACE, coef, 0.0, [doc])[0] - float(np.dot(coef[fixed_cols], fixed_vals))
     assert np.isclose(per_token.sum(), ngram_part)
+
+
+def test_context_flags_take_the_fifth_weight_when_there_is_one():
+    doc = prepare("Waspada! Lowongan CS ke Kamboja gaji USD 1.500, tiket gratis.")
+    kinds = {h.flag.id: h.flag.kind for h in doc.hits}
+    assert "context" in kinds.values() and "risk" in kinds.values()
+    ids = tuple(kinds)
+    for weights, context in (((1.0, 1.0, 2.0, 1.0), 2.0), ((1.0, 1.0, 2.0, 1.0, 0.5), 0.5)):
+        space = FeatureSpace(word_ngram=(1, 2), char_ngram=(2, 4), word_bits=12, char_bits=12, flag_ids=ids,
+                             weights=weights)
+        row = featurize.transform(space, [doc]).tocsr()
+        value = dict(zip(row.indices.tolist(), row.data.tolist()))
+        o_flags = space.offsets()[2]
+        for k, fid in enumerate(ids):
+            assert value[o_flags + k] == (context if kinds[fid] == "context" else 2.0)
+        coef = np.arange(space.n_features, dtype=np.float64) / space.n_features
+        assert np.allclose(featurize.decisions(space, coef, 0.0, [doc]), row @ coef)
