@@ -66,6 +66,10 @@ def load_config(path: str | Path) -> dict[str, Any]:
         cfg["data"][split] = [str((base / p).resolve()) for p in cfg["data"].get(split, [])]
     if not cfg["data"]["train"]:
         raise ConfigError(f"{path}: [data] train lists no files")
+    w = cfg["features"]["weights"]
+    if not (isinstance(w, list) and len(w) in (4, 5) and all(isinstance(x, (int, float)) and x >= 0 for x in w)):
+        raise ConfigError(f"{path}: features.weights must be 4 or 5 numbers >= 0 "
+                          f"(words, chars, flags, pay[, context flags]), got {w!r}")
     return cfg
 
 
