@@ -7,8 +7,13 @@ from typing import Any
 from .evaluate import to_markdown
 
 
+def _range(pair, default: str) -> str:
+    return f"{pair[0]}-{pair[1]}" if pair else default
+
+
 def render_card(meta: dict[str, Any]) -> str:
     t = meta["thresholds"]
+    f = meta.get("training_config", {}).get("features", {})
     m = meta.get("metrics")
     data = meta.get("data", {})
     lines = [
@@ -21,12 +26,15 @@ def render_card(meta: dict[str, Any]) -> str:
         f"# Model card: {meta['name']} {meta['version']}",
         "",
         "## Model details",
-        "A calibrated logistic-regression classifier over hashed word 1-2-grams and character 2-4-grams, the jobscan "
+        f"A calibrated logistic-regression classifier over hashed word {_range(f.get('word_ngram'), '1-2')}-grams "
+        f"and character {_range(f.get('char_ngram'), '2-4')}-grams, the jobscan "
         "indicator flags (`jobscan/data/flags.toml`) and a parsed monthly-pay bucket, all computed from normalised "
         "text (NFKC, case folding, l33t/spacing/homoglyph/zero-width undone, contacts replaced by placeholders). "
         "Label 1 = a job post or recruiting message in the scam-compound / trafficking recruitment pattern; "
         "0 = everything else. The model decides; the flags only explain.",
         "",
+        f"- block weights (words, chars, flags, pay{', context flags' if len(f.get('weights', [])) > 4 else ''}): "
+        f"{f.get('weights', '?')}",
         f"- created {meta.get('created_at')}, jobscan {meta.get('jobscan_version')}, scikit-learn {meta.get('sklearn_version')}, "
         f"skops {meta.get('skops_version')}, seed {meta.get('seed')}, training took {meta.get('training_seconds', '?')} s",
         f"- thresholds: review {t['review']}, flagged {t['flagged']} ({t['policy']})",

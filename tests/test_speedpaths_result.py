@@ -31,11 +31,13 @@ def _reference_result(scorer, doc, risk, lang=None, explain=True):
     flag_list = []
     for h in doc.hits:
         col = scorer._flag_col.get(h.flag.id)
+        weights = scorer.model.space.weights  # words, chars, flags, pay[, context flags]
+        weight = weights[4] if h.flag.kind == "context" and len(weights) > 4 else weights[2]
         flag_list.append({
             "id": h.flag.id, "group": h.flag.group, "kind": h.flag.kind,
             "description": h.flag.description(out_lang),
             "evidence": [e.to_dict() for e in h.evidence],
-            "contribution": None if col is None else round(float(scorer.model.coef[col] * scorer.model.space.weights[2]), 4),
+            "contribution": None if col is None else round(float(scorer.model.coef[col] * weight), 4),
         })
     risk = float(min(1.0, max(0.0, risk))) if not math.isnan(risk) else 0.0
     return {
