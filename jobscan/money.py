@@ -56,6 +56,20 @@ _PER_WEEK = re.compile(r"^\s?(?:/|per|se|a)?\s?(?:minggu|week|weekly|linggo|tu�
 _PER_YEAR = re.compile(r"^\s?(?:/|per|se|a)?\s?(?:tahun|year|yearly|annum|taon|năm|ปี|年)")
 
 
+# An amount right after a price word is what something costs, not pay ("giá 22tr", "harga 5jt nego",
+# "តម្លៃ 1450$": second-hand sales), unless a pay word comes between ("harga tiket ditanggung, gaji 15jt").
+_PRICE_BEFORE = re.compile(r"(?:\b(?:harga|hrg|dijual|price|prices|priced|for sale|giá|presyo)\b|ราคา|价格|價格|售价|售價|តម្លៃ)"
+                           r"[^\d]{0,12}$")
+_PAY_WORD = re.compile(r"gaji|salary|lương|sweldo|sahod|upah|\bpay\b|income|earn|薪|工资|工資|เงินเดือน|ប្រាក់ខែ")
+
+
+def is_price(norm_text: str, start: int) -> bool:
+    """Whether the amount starting at `start` is a price (see _PRICE_BEFORE)."""
+    before = norm_text[max(0, start - 24):start]
+    m = _PRICE_BEFORE.search(before)
+    return m is not None and not _PAY_WORD.search(before, m.start())
+
+
 _RANGE = re.compile(r"\s?(?:-|–|~|to|sampai|hingga|sd|s/d)\s?" + _NUM + _MULT)
 
 
@@ -138,6 +152,9 @@ def amounts(norm_text: str) -> list[Amount]:
             continue
         value = _number(m.group(1))
         if value is None:
+            continue
+        if is_price(norm_text, s):
+            taken.add(s, e)
             continue
         mult = m.group(2) if m.lastindex and m.lastindex >= 2 else None
         upper = _RANGE.match(norm_text, e)

@@ -35,3 +35,15 @@ def test_no_amount_and_buckets():
 ])
 def test_high_pay_is_measured_against_the_home_norm(text, high):
     assert any(a.high for a in amounts(normalize_text(text))) is high
+
+
+@pytest.mark.parametrize("text, pay", [
+    ("Pass lại xe Vision 2020, giá 22tr có thương lượng", None),  # a second-hand sale: the price is no pay
+    ("Dijual HP Samsung harga 3,5jt nego", None),
+    ("លក់ម៉ូតូ Honda តម្លៃ 1450$ អាចចរចាបាន", None),
+    ("harga tiket ditanggung, gaji 15 juta", (900, 1000)),  # a pay word after the price word
+    ("nhân viên bán hàng lương 15 triệu", (550, 650)),  # a sales job's pay is pay
+])
+def test_a_price_is_not_pay(text, pay):
+    usd = monthly_usd(normalize_text(text))
+    assert usd is None if pay is None else pay[0] <= usd <= pay[1]

@@ -27,6 +27,9 @@ def _reference_amounts(norm_text):
             value = money._number(m.group(1))
             if value is None:
                 continue
+            if money.is_price(norm_text, s):
+                taken.add(s, e)
+                continue
             mult = m.group(2) if m.lastindex and m.lastindex >= 2 else None
             upper = money._RANGE.match(norm_text, e)
             if upper and money._number(upper.group(1)) and not mult:
