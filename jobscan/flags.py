@@ -38,6 +38,8 @@ class Flag:
     description_en: str
     description_id: str
     computed: str | None = None
+    # Words that, right before a match, take it back ("no placement fee"): see `with_not_after`.
+    not_after: tuple[str, ...] = ()
     compiled: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)
     # For each pattern, literals of which at least one occurs in any match (None: no prefilter).
     gates: tuple[tuple[str, ...] | None, ...] = field(default=(), compare=False, repr=False)
@@ -68,17 +70,25 @@ def catalogue_bytes() -> bytes:
     return resources.files("jobscan").joinpath("data/flags.toml").read_bytes()
 
 
+def with_not_after(pattern: str, words: tuple[str, ...]) -> str:
+    """`pattern` that does not match right after any of `words` and a space (one fixed-width
+    lookbehind per word, so the pattern's own matches and prefilter are unchanged)."""
+    return "".join(rf"(?<!\b{re.escape(w)} )" for w in words) + pattern
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> tuple[Flag, ...]:
     raw = tomllib.loads(catalogue_bytes().decode("utf-8"))
     flags = []
     for entry in raw["flag"]:
         patterns = tuple(entry.get("patterns", ()))
-        prefilters = tuple(gate(p) for p in patterns)
+        not_after = tuple(entry.get("not_after", ()))
+        full = tuple(with_not_after(p, not_after) for p in patterns)
+        prefilters = tuple(gate(p) for p in full)
         flags.append(Flag(
             id=entry["id"], group=entry["group"], kind=entry["kind"], languages=tuple(entry["languages"]),
             patterns=patterns, description_en=entry["description_en"], description_id=entry["description_id"],
-            computed=entry.get("computed"), compiled=tuple(re.compile(p) for p in patterns),
+            computed=entry.get("computed"), not_after=not_after, compiled=tuple(re.compile(p) for p in full),
             gates=tuple(g.literals if g else None for g in prefilters), prefilters=prefilters,
         ))
     return tuple(flags)
@@ -228,6 +238,9 @@ def lint(flags: tuple[Flag, ...] | None = None) -> list[str]:
             problems.append(f"{where}: Indonesian description is a copy of the English one")
         if not f.patterns and not f.computed:
             problems.append(f"{where}: has neither patterns nor a computed source")
+        for w in f.not_after:
+            if not w.strip() or w != w.strip() or unicodedata.normalize("NFKC", w).casefold() != w:
+                problems.append(f"{where}: not_after entry {w!r} must be a trimmed, NFKC-normalised, case-folded phrase")
         for p in f.patterns:
             try:
                 rx = re.compile(p)
