@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from jobscan import flags
@@ -17,6 +19,19 @@ def test_lint_reports_broken_flags():
     assert "does not compile" in text and "copy of the English" in text
     assert "control character" in text  # a TOML "\b" that became a backspace
     assert text.count("not NFKC-normalised") == 4  # twice each: upper case, and Thai sara am that NFKC splits
+
+
+def test_lint_reports_not_after_phrases_that_can_never_match():
+    bad = flags.Flag(id="BAD_NEGATION", group="pay", kind="risk", languages=("en",), patterns=(r"\bfee\b",),
+                     description_en="x", description_id="y", not_after=("No", " without", ""))
+    assert len([p for p in flags.lint((bad,)) if "not_after entry" in p]) == 3
+
+
+def test_not_after_takes_a_match_back_only_right_after_the_phrase():
+    rx = re.compile(flags.with_not_after(r"\bplacement fee\b", ("no", "tidak ada")))
+    assert not rx.search("no placement fee") and not rx.search("tidak ada placement fee")
+    assert rx.search("placement fee: 20,000") and rx.search("no hidden charges, placement fee 20,000")
+    assert rx.search("piano placement fee")  # "no" inside a word is not the word "no"
 
 
 def test_prefilter_never_hides_a_match():
