@@ -19,6 +19,7 @@ USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1
 # Bucket edges in USD/month: "far above home norm" starts around 700 for the audiences served.
 BUCKETS = (("none", None), ("lt300", 300), ("300_700", 700), ("700_1500", 1500), ("1500_3000", 3000), ("ge3000", float("inf")))
 HIGH_PAY_USD = 700.0
+MAX_PAY_USD = 50_000.0  # a monthly figure above this is not plausible pay (monthly_usd and Amount.high ignore it)
 # Where the home norm is far lower, "far above it" starts lower: documented Indonesian scam pay is
 # Rp 6-18 juta (indicators.md 1.1) against regional minimum wages of Rp 2-5.4 juta, so from Rp 7 juta.
 HIGH_PAY_LOCAL = {"idr": 7_000_000}
@@ -83,7 +84,7 @@ class Amount:
     @property
     def high(self) -> bool:
         """Far above the home norm of the people the currency's ads reach (the HIGH_PAY flag)."""
-        return _HIGH_PAY_USD.get(self.currency, HIGH_PAY_USD) <= self.usd_month <= 50_000
+        return _HIGH_PAY_USD.get(self.currency, HIGH_PAY_USD) <= self.usd_month <= MAX_PAY_USD
 
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
@@ -182,7 +183,7 @@ def amounts(norm_text: str) -> list[Amount]:
 
 def monthly_usd(norm_text: str, found: list[Amount] | None = None) -> float | None:
     """The highest plausible monthly pay in the text (amounts above USD 50,000 are ignored)."""
-    vals = [a.usd_month for a in (amounts(norm_text) if found is None else found) if a.usd_month <= 50_000]
+    vals = [a.usd_month for a in (amounts(norm_text) if found is None else found) if a.usd_month <= MAX_PAY_USD]
     return max(vals) if vals else None
 
 
