@@ -1,7 +1,8 @@
 """Labelled data files: reading, validating and describing them.
 
 A labelled file is JSONL (or CSV) with at least `text` and `label` (0/1); optional `id`,
-`language`, `category`, `style`, `group`. The Indonesian SMS corpus keeps its own CSV layout
+`language`, `category`, `style`, `group` (variants of one idea), `batch` (who wrote or collected the
+rows: a writing batch; by default the file's name). The Indonesian SMS corpus keeps its own CSV layout
 (`Teks,label` with 0 normal / 1 fraud / 2 promo); every SMS is a negative for jobscan.
 """
 
@@ -18,7 +19,7 @@ import pandas as pd
 from .bundle import sha256_file
 from .language import detect
 
-COLUMNS = ["id", "text", "label", "language", "category", "style", "group", "source"]
+COLUMNS = ["id", "text", "label", "language", "category", "style", "group", "batch", "source"]
 
 
 class DataError(Exception):
@@ -38,7 +39,7 @@ def _read_sms(path: Path) -> pd.DataFrame:
                 continue
             kind = {"0": "sms_normal", "1": "sms_fraud", "2": "sms_promo"}.get((rec.get("label") or "").strip(), "sms")
             rows.append({"id": f"sms-{k:04d}", "text": text, "label": 0, "language": "id", "category": kind,
-                         "style": "sms", "group": f"sms-{k:04d}"})
+                         "style": "sms", "group": f"sms-{k:04d}", "batch": "id-sms-spam"})
     return pd.DataFrame(rows)
 
 
@@ -88,6 +89,9 @@ def read_labelled(path: str | Path) -> pd.DataFrame:
             df[col] = default
     if "group" not in df.columns:
         df["group"] = df["id"]
+    if "batch" not in df.columns:
+        df["batch"] = path.name
+    df["batch"] = [b if isinstance(b, str) and b.strip() else path.name for b in df["batch"]]
     df["source"] = path.name
     return df[COLUMNS].reset_index(drop=True)
 

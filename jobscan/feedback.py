@@ -170,7 +170,7 @@ def to_frame(labels: dict[str, dict[str, Any]]):
         rows.append({"id": f"fb-{h[:12]}", "text": rec["text"], "label": int(rec["label"]),
                      "language": rec.get("language") or detect(rec["text"]),
                      "category": rec.get("category") or "feedback", "style": "feedback", "group": f"fb-{h}",
-                     "source": rec.get("_file", "feedback")})
+                     "batch": rec.get("_file", "feedback"), "source": rec.get("_file", "feedback")})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

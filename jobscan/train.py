@@ -34,7 +34,8 @@ DEFAULTS: dict[str, Any] = {
     "data": {"train": [], "test": []},
     "features": {"word_ngram": [1, 2], "char_ngram": [2, 4], "word_bits": 20, "char_bits": 20, "min_df": 2,
                  "weights": [1.0, 1.0, 0.5, 0.5]},
-    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5, "language_balance": 0.0, "category_weights": {}},
+    "classifier": {"C": 4.0, "class_weight": "balanced", "cv_folds": 5, "calibration_groups": "group",
+                   "language_balance": 0.0, "category_weights": {}},
     "augment": {"copies": 1, "transforms_per_copy": 2, "fraction": 0.6},
     "thresholds": {"flagged_min_precision": 0.95, "review_min_precision": 0.80,
                    "flagged_floor": 0.5, "review_floor": 0.2},
@@ -70,7 +71,16 @@ def load_config(path: str | Path) -> dict[str, Any]:
     if not (isinstance(w, list) and len(w) in (4, 5) and all(isinstance(x, (int, float)) and x >= 0 for x in w)):
         raise ConfigError(f"{path}: features.weights must be 4 or 5 numbers >= 0 "
                           f"(words, chars, flags, pay[, context flags]), got {w!r}")
+    if cfg["classifier"]["calibration_groups"] not in CALIBRATION_GROUPS:
+        raise ConfigError(f"{path}: classifier.calibration_groups must be one of {', '.join(CALIBRATION_GROUPS)}, "
+                          f"got {cfg['classifier']['calibration_groups']!r}")
     return cfg
+
+
+# What a calibration fold holds out: whole groups (the variants of one idea), or whole writing
+# batches (every row of some writers: out-of-fold scores then look like scores of posts by writers
+# the model has never seen, which is what it meets in use).
+CALIBRATION_GROUPS = ("group", "batch")
 
 
 def augment_frame(df, cfg: dict[str, Any], seed: int):
@@ -158,11 +168,24 @@ def row_weights(train_df, c: dict[str, Any]) -> np.ndarray:
     return w
 
 
+def calibration_splits(train_df, c: dict[str, Any], seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The calibration folds (train rows, held-out rows): stratified by label, each holding out whole
+    groups or whole batches (`classifier.calibration_groups`)."""
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    groups = train_df[c["calibration_groups"]].astype(str).to_numpy()
+    folds = int(c["cv_folds"])
+    if len(set(groups)) < folds:
+        raise dataset.DataError(f"calibration by {c['calibration_groups']} needs at least {folds} different values "
+                                f"(classifier.cv_folds), the training data has {len(set(groups))}")
+    y = train_df["label"].to_numpy(dtype=int)
+    return list(StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(np.zeros(len(y)), y, groups))
+
+
 def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
     """Fit the pipeline on a frame; returns (pipeline, out-of-fold probabilities, labels)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedGroupKFold
     from sklearn.pipeline import Pipeline
 
     from .features import JobscanFeatures
@@ -176,10 +199,9 @@ def fit(train_df, cfg: dict[str, Any], seed: int, progress=lambda msg: None):
     feats.fit(docs)
     X = feats.transform(docs)
     y = train_df["label"].to_numpy(dtype=int)
-    groups = train_df["group"].astype(str).to_numpy()
     c = cfg["classifier"]
     folds = int(c["cv_folds"])
-    splits = list(StratifiedGroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(X, y, groups))
+    splits = calibration_splits(train_df, c, seed)
     lr = LogisticRegression(C=float(c["C"]), class_weight=c["class_weight"] or None, solver="liblinear", max_iter=5000,
                             random_state=seed)
     progress(f"fitting {X.shape[0]} x {X.shape[1]} with {folds}-fold calibration")

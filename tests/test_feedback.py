@@ -72,8 +72,9 @@ def test_to_frame_gives_labelled_data_columns(tmp_path):
     path = tmp_path / "f.jsonl"
     fb.FeedbackFile(path).extend([fb.make_label(SCAM, 1, "ana", language="id"), fb.make_label(LEGIT, 0, "ana")])
     df = fb.to_frame(fb.current_labels([path]))
-    assert list(df.columns) == ["id", "text", "label", "language", "category", "style", "group", "source"]
+    assert list(df.columns) == ["id", "text", "label", "language", "category", "style", "group", "batch", "source"]
     assert sorted(df["label"]) == [0, 1] and set(df["category"]) == {"feedback"} and set(df["source"]) == {"f.jsonl"}
+    assert set(df["batch"]) == {"f.jsonl"}  # a feedback file is one batch of labellers
     assert all(g.startswith("fb-") for g in df["group"])
 
 

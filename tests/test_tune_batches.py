@@ -27,3 +27,18 @@ def test_every_training_row_has_a_writing_batch_and_no_batch_spans_the_split():
     for b, g in zip(batches, train["group"]):
         batch_of_group.setdefault(str(g), set()).add(b)
     assert all(len(v) == 1 for v in batch_of_group.values())
+
+
+def test_the_batch_column_of_the_split_is_the_writing_batch():
+    """`jobscan train` calibrates by the split's `batch` field; it must name the same batches as
+    tune.py's mapping from ids to parts/ files (and the SMS corpus is one batch)."""
+    tune = _tune()
+    for split in ("train", "test"):
+        df = dataset.read_many([ROOT / f"datasets/scam-recruitment/{split}.jsonl", ROOT / f"datasets/id-sms-spam/{split}.csv"])
+        assert list(df["batch"]) == tune.writing_batches(df)
+
+
+def test_a_labelled_file_without_batches_is_one_batch(tmp_path):
+    f = tmp_path / "volunteers-2026-11.jsonl"
+    f.write_text('{"text": "a", "label": 0}\n{"text": "b", "label": 1, "batch": "group-chat"}\n', encoding="utf-8")
+    assert list(dataset.read_labelled(f)["batch"]) == ["volunteers-2026-11.jsonl", "group-chat"]

@@ -60,7 +60,7 @@ def load_parts() -> list[dict]:
                 problems.append("empty text")
             if problems:
                 raise SystemExit(f"{path.name}:{n}: {', '.join(problems)}")
-            rows.append({k: rec[k] for k in FIELDS})
+            rows.append({**{k: rec[k] for k in FIELDS}, "batch": path.stem})  # the writing batch: its file
     return rows
 
 
