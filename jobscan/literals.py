@@ -264,7 +264,31 @@ def _required(seq) -> Gate | None:
 def gate(pattern: str) -> Gate | None:
     """A prefilter for `pattern`: if none of the gate's literals is in `fold_spaces(text)`, the
     pattern cannot match `text` (so look for them with a `LiteralSet(..., spaces_folded=True)`).
-    (The idea of SpamAssassin's rule2xs and Hyperscan's literal factoring, kept simple.)"""
+    (The idea of SpamAssassin's rule2xs and Hyperscan's literal factoring, kept simple.)
+    Taken from the shipped `data/gates.json` when the pattern is there (see `gatecache`), else derived."""
+    shipped = _shipped_gates()
+    if pattern in shipped:
+        return shipped[pattern]
+    return derive_gate(pattern)
+
+
+@lru_cache(maxsize=1)
+def _shipped_gates() -> dict[str, Gate | None]:
+    from importlib import resources
+    import json
+
+    try:
+        raw = json.loads(resources.files("jobscan").joinpath(GATES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {p: (Gate(tuple(g[0]), g[1], g[2]) if g else None) for p, g in raw.get("gates", {}).items()}
+
+
+GATES_FILE = "data/gates.json"
+
+
+def derive_gate(pattern: str) -> Gate | None:
+    """`gate(pattern)`, worked out from the pattern itself."""
     try:
         parsed = _sre_parse.parse(pattern)
         if parsed.state.flags & _sre_c.SRE_FLAG_IGNORECASE:
