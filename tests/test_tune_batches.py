@@ -42,3 +42,40 @@ def test_a_labelled_file_without_batches_is_one_batch(tmp_path):
     f = tmp_path / "volunteers-2026-11.jsonl"
     f.write_text('{"text": "a", "label": 0}\n{"text": "b", "label": 1, "batch": "group-chat"}\n', encoding="utf-8")
     assert list(dataset.read_labelled(f)["batch"]) == ["volunteers-2026-11.jsonl", "group-chat"]
+
+
+def test_nested_trains_without_the_batch_it_scores(tiny_data, monkeypatch):
+    """`tune.py --nested`: the model that scores a batch never saw any row of it, and it is scored
+    at that model's own thresholds."""
+    import numpy as np
+
+    from jobscan.train import load_config
+
+    tune = _tune()
+    cfg = load_config(tiny_data["config"])
+    df = dataset.read_many([tiny_data["train"]])
+    df["batch"] = [f"b{k % 3}" for k in range(len(df))]
+    seen = {}
+    real_fit = tune.fit
+
+    def recording_fit(aug, c, seed):
+        seen["batches"] = set(aug["batch"])
+        seen["texts"] = set(aug["text"])
+        return real_fit(aug, c, seed)
+
+    monkeypatch.setattr(tune, "fit", recording_fit)
+    b, rows, p, th = tune._left_out((df, cfg, "b1"))
+    assert b == "b1" and list(rows) == list(np.flatnonzero(df["batch"] == "b1"))
+    assert seen["batches"] == {"b0", "b2"}
+    assert not seen["texts"] & set(df["text"][df["batch"] == "b1"])
+    assert len(p) == len(rows) and all(0.0 <= x <= 1.0 for x in p)
+    assert set(th) >= {"review", "flagged"} and th["review"] <= th["flagged"]
+
+
+def test_rates_count_flagged_rows():
+    import numpy as np
+
+    tune = _tune()
+    y = np.array([1, 1, 1, 0, 0])
+    flagged = np.array([True, True, False, True, False])
+    assert tune._rates(y, flagged) == {"f1": 0.667, "precision": 0.667, "recall": 0.667}
