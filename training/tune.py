@@ -12,7 +12,8 @@ Most batches hold one label, so only the pooled out-of-batch predictions give F1
 out, the config is trained on the other batches exactly as `jobscan train` trains (augmentation, its
 own calibration folds, thresholds chosen on its own out-of-fold scores), and the left-out batch is
 scored by that model at that model's thresholds. Unlike `--by-batch`, nothing that is measured took
-part in choosing the calibration or the thresholds. Two processes; about 14 trainings.
+part in choosing the calibration or the thresholds. Two processes; one training per batch (18 now:
+about 20 minutes on 2 cores).
 
 The test split is never read here: settings are chosen on out-of-fold predictions of the
 training data (augmented copies are scored but not counted), then the chosen config is trained
