@@ -34,7 +34,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "training"), str(HERE)]
 from jobscan import dataset  # noqa: E402
 from jobscan.evaluate import metrics  # noqa: E402
 from jobscan.train import load_config  # noqa: E402
-from tune import out_of_fold, writing_batches  # noqa: E402
+from tune import out_of_fold  # noqa: E402
 
 CONFIG = ROOT / "training/configs/default.toml"
 
@@ -80,7 +80,7 @@ def row(name: str, rule: str, m: dict) -> str:
 def main() -> None:
     cfg = load_config(CONFIG)
     df = dataset.read_many(cfg["data"]["train"])
-    df["group"] = writing_batches(df)
+    df["group"] = df["batch"]
     y, langs, cats = df["label"].to_numpy(), df["language"].to_numpy(), df["category"].to_numpy()
     t0 = time.perf_counter()
     p_js, th = jobscan_out_of_batch(df, cfg)

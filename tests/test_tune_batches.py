@@ -1,6 +1,8 @@
-"""`training/tune.py --by-batch` holds out whole writing batches: every training row must belong to one."""
+"""`training/tune.py --by-batch` holds out whole writing batches (the split's `batch` column): every
+training row must belong to one."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 from jobscan import dataset
@@ -15,11 +17,20 @@ def _tune():
     return module
 
 
+def _parts_batches(df) -> list[str]:
+    """Each row's writing batch worked out independently: the parts/ file its id comes from."""
+    batch_of = {}
+    for part in sorted((ROOT / "datasets/scam-recruitment/parts").glob("*.jsonl")):
+        for line in part.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                batch_of[json.loads(line)["id"]] = part.stem
+    return [batch_of.get(i, "id-sms-spam" if str(g).startswith("sms-") else "other") for i, g in zip(df["id"], df["group"])]
+
+
 def test_every_training_row_has_a_writing_batch_and_no_batch_spans_the_split():
-    tune = _tune()
     train = dataset.read_many([ROOT / "datasets/scam-recruitment/train.jsonl", ROOT / "datasets/id-sms-spam/train.csv"])
-    batches = tune.writing_batches(train)
-    assert "other" not in batches  # a row without a batch would never be held out
+    batches = list(train["batch"])
+    assert "other" not in _parts_batches(train)  # a row without a batch would never be held out
     assert len(set(batches)) >= 10
     assert {b for b, g in zip(batches, train["group"]) if str(g).startswith("sms-")} == {"id-sms-spam"}
     # a source group (an ad and its variants) never sits in two batches, or holding out a batch would leak
@@ -30,12 +41,11 @@ def test_every_training_row_has_a_writing_batch_and_no_batch_spans_the_split():
 
 
 def test_the_batch_column_of_the_split_is_the_writing_batch():
-    """`jobscan train` calibrates by the split's `batch` field; it must name the same batches as
-    tune.py's mapping from ids to parts/ files (and the SMS corpus is one batch)."""
-    tune = _tune()
+    """tune.py and `jobscan train` hold out by the split's `batch` field; it must name the parts/ file
+    each row comes from (and the SMS corpus is one batch)."""
     for split in ("train", "test"):
         df = dataset.read_many([ROOT / f"datasets/scam-recruitment/{split}.jsonl", ROOT / f"datasets/id-sms-spam/{split}.csv"])
-        assert list(df["batch"]) == tune.writing_batches(df)
+        assert list(df["batch"]) == _parts_batches(df)
 
 
 def test_a_labelled_file_without_batches_is_one_batch(tmp_path):

@@ -46,16 +46,6 @@ def parse_value(v: str):
         return v
 
 
-def writing_batches(df) -> list[str]:
-    """Each row's writing batch: the parts/ file its id comes from, or the corpus file it was read from."""
-    batch_of = {}
-    for part in sorted((ROOT / "datasets/scam-recruitment/parts").glob("*.jsonl")):
-        for line in part.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                batch_of[json.loads(line)["id"]] = part.stem
-    return [batch_of.get(i, "id-sms-spam" if str(g).startswith("sms-") else "other") for i, g in zip(df["id"], df["group"])]
-
-
 def out_of_fold(df, c: dict):
     """Augment, fit with the config's folds and choose thresholds on the out-of-fold scores, as
     `jobscan train` does. Returns (augmented frame, out-of-fold probabilities, labels, mask of the
@@ -127,7 +117,7 @@ def main(argv: list[str]) -> None:
         grid.append((key, [parse_value(v) for v in values.split(";")]))
     df = dataset.read_many(cfg["data"]["train"])
     if by_batch:
-        df["group"] = writing_batches(df)
+        df["group"] = df["batch"]  # the parts/ file each row comes from (build_corpus.py); the SMS corpus is one batch
         cfg["classifier"]["cv_folds"] = df["group"].nunique()  # one batch per fold
     for combo in itertools.product(*[vals for _, vals in grid]) if grid else [()]:
         c = copy.deepcopy(cfg)
