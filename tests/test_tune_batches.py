@@ -89,3 +89,21 @@ def test_rates_count_flagged_rows():
     y = np.array([1, 1, 1, 0, 0])
     flagged = np.array([True, True, False, True, False])
     assert tune._rates(y, flagged) == {"f1": 0.667, "precision": 0.667, "recall": 0.667}
+
+
+def test_tune_refuses_bad_arguments_with_one_line_and_exit_2(tmp_path):
+    """A trainer's typo (missing config, a setting without its section) is named in one line on
+    stderr, exit 2, before any training starts."""
+    import subprocess
+    import sys
+
+    def run(*args):
+        return subprocess.run([sys.executable, str(ROOT / "training/tune.py"), *args], capture_output=True, text=True,
+                              cwd=tmp_path, timeout=120)
+
+    missing = run(str(tmp_path / "nothere.toml"))
+    assert missing.returncode == 2 and "config file not found" in missing.stderr and "Traceback" not in missing.stderr
+    no_section = run(str(ROOT / "training/configs/default.toml"), "C=3")
+    assert no_section.returncode == 2 and "section.key=value" in no_section.stderr
+    unknown = run(str(ROOT / "training/configs/default.toml"), "nosuch.C=3")
+    assert unknown.returncode == 2 and "[nosuch]" in unknown.stderr and "Traceback" not in unknown.stderr

@@ -22,6 +22,7 @@ and evaluated once on the test split by `jobscan train`.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import itertools
 import json
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from jobscan import dataset  # noqa: E402
 from jobscan.evaluate import HARD_NEGATIVE_CATEGORIES, average_precision, metrics  # noqa: E402
-from jobscan.train import augment_frame, choose_thresholds, fit, load_config  # noqa: E402
+from jobscan.train import ConfigError, augment_frame, choose_thresholds, fit, load_config  # noqa: E402
 
 
 def parse_value(v: str):
@@ -106,14 +107,36 @@ def nested(df, c: dict, processes: int = 2) -> dict:
             "flagged_by_batch": per_batch}
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="training/tune.py", description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config", help="training config (TOML), e.g. training/configs/default.toml")
+    ap.add_argument("settings", nargs="*", help='section.key=value1;value2;... (values as JSON), e.g. "classifier.C=10;30"')
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--by-batch", action="store_true", help="hold out one writing batch at a time")
+    mode.add_argument("--nested", action="store_true", help="leave-one-batch-out of the whole recipe, own thresholds")
+    args = ap.parse_args(argv)
+    for s in args.settings:
+        key, eq, _ = s.partition("=")
+        if not eq or key.count(".") != 1:
+            ap.error(f"setting {s!r} is not section.key=value1;value2")
+    return args
+
+
 def main(argv: list[str]) -> None:
-    by_batch = "--by-batch" in argv
-    is_nested = "--nested" in argv
-    argv = [a for a in argv if a not in ("--by-batch", "--nested")]
-    cfg = load_config(argv[0])
+    args = parse_args(argv)
+    by_batch, is_nested = args.by_batch, args.nested
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as exc:
+        print(f"tune.py: error: {exc}", file=sys.stderr)
+        sys.exit(2)
     grid = []
-    for arg in argv[1:]:
+    for arg in args.settings:
         key, values = arg.split("=", 1)
+        if key.split(".")[0] not in cfg:
+            print(f"tune.py: error: {key}: the config has no section [{key.split('.')[0]}]", file=sys.stderr)
+            sys.exit(2)
         grid.append((key, [parse_value(v) for v in values.split(";")]))
     df = dataset.read_many(cfg["data"]["train"])
     if by_batch:
