@@ -427,19 +427,30 @@ def flags_lint() -> None:
     typer.echo("ok: catalogue is clean")
 
 
-def main() -> None:
+def _aborts() -> tuple[type[BaseException], ...]:
+    """Ctrl-C as click reports it: typer.Abort (typer's own copy of click, in typer >= 0.25) and click's."""
     import click
 
+    return (KeyboardInterrupt, typer.Abort, click.exceptions.Abort)
+
+
+def _is_usage_error(exc: BaseException) -> bool:
+    """A click usage error (unknown option, missing argument, bad value), from click or from
+    typer's own copy of it: both have `show()` and an `exit_code`."""
+    return callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def main() -> None:
     try:
         rv = app(standalone_mode=False)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except _aborts():
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except click.ClickException as exc:  # usage errors: exit 2
-        exc.show()
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # a bug: still one line, never a traceback
-        _fail(f"internal error: {type(exc).__name__}: {exc}")
+    except Exception as exc:
+        if _is_usage_error(exc):
+            exc.show()  # the usage line and one "Error: ..." line
+            sys.exit(exc.exit_code)
+        _fail(f"internal error: {type(exc).__name__}: {exc}")  # a bug: still one line, never a traceback
         sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
 

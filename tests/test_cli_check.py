@@ -1,4 +1,5 @@
 import json
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -113,3 +114,20 @@ def test_python_api_returns_the_cli_schema(shipped_bundle):
     res = jobscan.check(SCAM_ID, lang="en")
     assert res["verdict"] == "flagged" and res["output_language"] == "en"
     assert res["flags"][0]["description"].isascii()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["check", "--json", "ad text"], "No such option: --json"),
+    (["scan"], "Missing argument"),
+])
+def test_usage_errors_are_named_with_exit_2_not_reported_as_internal_errors(argv, message, monkeypatch, capsys):
+    """A mistyped option or a missing argument, through the installed entry point (`cli.main`):
+    click's usage message and exit 2, whichever copy of click typer uses; never "internal error"."""
+    from jobscan import cli
+
+    monkeypatch.setattr(sys, "argv", ["jobscan", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert message in err and "internal error" not in err and "Traceback" not in err
