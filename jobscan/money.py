@@ -15,14 +15,20 @@ from .contacts import SpanSet
 from .literals import MAX_ANCHORS, LiteralSet, gate, gated_matches, width
 
 USD_PER = {"usd": 1.0, "idr": 1 / 16000, "myr": 1 / 4.5, "php": 1 / 57, "thb": 1 / 35, "vnd": 1 / 25000,
-           "cny": 1 / 7.2, "aed": 1 / 3.67, "inr": 1 / 84, "khr": 1 / 4100, "mmk": 1 / 2100, "twd": 1 / 32}
+           "cny": 1 / 7.2, "aed": 1 / 3.67, "inr": 1 / 84, "khr": 1 / 4100, "mmk": 1 / 2100, "twd": 1 / 32,
+           "hkd": 1 / 7.8}
 # Bucket edges in USD/month: "far above home norm" starts around 700 for the audiences served.
 BUCKETS = (("none", None), ("lt300", 300), ("300_700", 700), ("700_1500", 1500), ("1500_3000", 3000), ("ge3000", float("inf")))
 HIGH_PAY_USD = 700.0
 MAX_PAY_USD = 50_000.0  # a monthly figure above this is not plausible pay (monthly_usd and Amount.high ignore it)
-# Where the home norm is far lower, "far above it" starts lower: documented Indonesian scam pay is
-# Rp 6-18 juta (indicators.md 1.1) against regional minimum wages of Rp 2-5.4 juta, so from Rp 7 juta.
-HIGH_PAY_LOCAL = {"idr": 7_000_000}
+# "Far above the home norm" in the currency of the home: where the norm is far lower, the bar is lower;
+# where ordinary local pay already exceeds USD 700, higher. From the offers documented in indicators.md 1.1:
+# - idr: scam pay Rp 6-18 juta against regional minimum wages of Rp 2-5.4 juta, so from Rp 7 juta;
+# - myr: "RM 5,000-8,000" (Bukit Aman), while USD 700 is about RM 3,150, ordinary pay in Kuala Lumpur;
+# - thb: "THB 30,000" (IOM), while USD 700 is about THB 24,500, ordinary Bangkok office pay;
+# - cny: "月薪3万", and the lure "月入过万" (over ten thousand), while USD 700 is about CNY 5,000, an
+#   ordinary factory or restaurant wage in Chinese cities; so from CNY 10,000.
+HIGH_PAY_LOCAL = {"idr": 7_000_000, "myr": 5_000, "thb": 30_000, "cny": 10_000}
 _HIGH_PAY_USD = {cur: local * USD_PER[cur] for cur, local in HIGH_PAY_LOCAL.items()}
 
 # A number starts where a run of digits starts, and has at most five groups of thousands: without
@@ -31,7 +37,10 @@ _NUM = r"(?<!\d)(\d{1,3}(?:[.,]\d{3}){1,5}|\d+(?:[.,]\d+)?)"
 _MULT = r"\s?(k|rb|ribu|jt|juta|jeti|m|million|juta rupiah|lakh|lakhs|triệu|tr|万|萬|千|ribu rupiah)?"
 # (pattern, currency, multiplier-group position)
 _RULES: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"(?:usd|us\$|\$|dolar|dollar|美金|美元)\s?" + _NUM + _MULT), "usd"),
+    # before "$": HK$ is no US$ (normalised, "hk$" reads "hks", like any "$" after a letter)
+    (re.compile(r"(?:hk\$|hks|hkd|港币|港幣|港元)\s?" + _NUM + _MULT), "hkd"),
+    (re.compile(_NUM + _MULT + r"\s?(?:hkd|港币|港幣|港元|港紙)"), "hkd"),
+    (re.compile(r"(?<!hk)(?:usd|us\$|\$|dolar|dollar|美金|美元)\s?" + _NUM + _MULT), "usd"),
     (re.compile(_NUM + _MULT + r"\s?(?:usd|dolar|dollars?|\$|美金|美元|刀|đô)"), "usd"),
     (re.compile(r"(?:rp\.?|idr)\s?" + _NUM + _MULT), "idr"),
     (re.compile(_NUM + r"\s?(jt|juta|jeti)(?![a-z])"), "idr"),
@@ -43,14 +52,15 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(_NUM + _MULT + r"\s?(?:baht|บาท|thb)"), "thb"),
     (re.compile(_NUM + r"\s?(triệu|tr)(?!\w)"), "vnd"),
     (re.compile(_NUM + r"\s?(?:đồng|vnd|vnđ)"), "vnd"),
-    (re.compile(r"(?:月薪|月入|薪资|薪水|工资|底薪)\s?" + _NUM + r"\s?(万|萬|千|k)?"), "cny"),
+    (re.compile(r"(?:月薪|月入|薪资|薪水|工资|底薪)\s?" + _NUM + r"\s?(万|萬|千|k|w)?"), "cny"),  # "月入2w": w for 万
     (re.compile(_NUM + r"\s?(万|萬)\s?(?:元|块|人民币)?"), "cny"),
+    (re.compile(_NUM + r"\s?(k|千)?\s?(?:元|块|人民币|rmb)"), "cny"),
     (re.compile(r"(?:aed|dirham)\s?" + _NUM + _MULT), "aed"),
     (re.compile(_NUM + _MULT + r"\s?(?:aed|dirhams?)"), "aed"),
     (re.compile(r"(?:inr|rs\.?|₹)\s?" + _NUM + _MULT), "inr"),
     (re.compile(_NUM + r"\s?(lakh|lakhs)"), "inr"),
 ]
-_MULTIPLIER = {"k": 1e3, "rb": 1e3, "ribu": 1e3, "ribu rupiah": 1e3, "jt": 1e6, "juta": 1e6, "jeti": 1e6, "juta rupiah": 1e6,
+_MULTIPLIER = {"w": 1e4, "k": 1e3, "rb": 1e3, "ribu": 1e3, "ribu rupiah": 1e3, "jt": 1e6, "juta": 1e6, "jeti": 1e6, "juta rupiah": 1e6,
                "m": 1e6, "million": 1e6, "lakh": 1e5, "lakhs": 1e5, "triệu": 1e6, "tr": 1e6, "万": 1e4, "萬": 1e4, "千": 1e3}
 _PER_DAY = re.compile(r"^\s?(?:/|per|se|a|an)?\s?(?:hari|day|daily|harian|araw|ngày|วัน|天|日)")
 _PER_WEEK = re.compile(r"^\s?(?:/|per|se|a)?\s?(?:minggu|week|weekly|linggo|tuần|สัปดาห์|周)")
@@ -90,8 +100,26 @@ class Amount:
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
+# Pay in Chinese numerals after a pay word ("月入一万五起", "一个月两万"): no digit, so not a _RULES rule.
+_CJK_PAY = re.compile(r"(?:月薪|月入|薪资|薪水|工资|底薪|人工|一个月|一個月|每个月|每個月|每月)\s?(?:能|可以|有)?\s?"
+                      r"([一二两兩三四五六七八九十]{1,3})\s?(万|萬|千)")
+_CJK_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cjk_number(raw: str) -> float | None:
+    """A number below 100 in Chinese numerals ("五", "十五", "二十", "两"), else None."""
+    tens, _, units = raw.partition("十")
+    if not _:
+        return float(_CJK_DIGITS[raw]) if raw in _CJK_DIGITS else None
+    if (tens and tens not in _CJK_DIGITS) or (units and units not in _CJK_DIGITS):
+        return None
+    return float(10 * (_CJK_DIGITS[tens] if tens else 1) + (_CJK_DIGITS[units] if units else 0))
+
+
 def _number(raw: str) -> float | None:
     raw = raw.strip()
+    if raw and not raw[0].isascii():
+        return _cjk_number(raw)
     if _THOUSANDS.fullmatch(raw):
         return float(raw.replace(".", "").replace(",", ""))
     try:
@@ -140,13 +168,38 @@ def _rule_matches(norm_text: str, first_digit: int) -> Iterator[tuple[re.Match[s
             yield m, currency
 
 
+def _per_month(usd: float, norm_text: str, end: int) -> float:
+    """`usd` as a monthly figure, given the period word (if any) right after the amount."""
+    period = _PERIOD.match(norm_text[end:end + 12])
+    if period and period.lastgroup == "day":
+        return usd * 26
+    if period and period.lastgroup == "week":
+        return usd * 4.3
+    return usd / 12 if period else usd
+
+
+def _cjk_amounts(norm_text: str, taken: SpanSet) -> list[Amount]:
+    found = []
+    for m in _CJK_PAY.finditer(norm_text):
+        value = _cjk_number(m.group(1))
+        s, e = m.span(1)[0], m.end()
+        if value is None or taken.overlaps(s, e):
+            continue
+        usd = _per_month(value * _MULTIPLIER[m.group(2)] * USD_PER["cny"], norm_text, e)
+        taken.add(s, e)
+        found.append(Amount(usd, s, e, "cny"))
+    return found
+
+
 def amounts(norm_text: str) -> list[Amount]:
     """Every pay amount found, converted to USD per month, with its span in `norm_text`."""
     found: list[Amount] = []
+    taken = SpanSet()
     digit = _DIGIT.search(norm_text)
     if not digit:
+        if "万" in norm_text or "萬" in norm_text or "千" in norm_text:
+            found = _cjk_amounts(norm_text, taken)
         return found
-    taken = SpanSet()
     for m, currency in _rule_matches(norm_text, digit.start()):
         s, e = m.span()
         if taken.overlaps(s, e):
@@ -165,18 +218,13 @@ def amounts(norm_text: str) -> list[Amount]:
             mult = upper.group(2)
             e = upper.end()
         value *= _MULTIPLIER.get((mult or "").strip(), 1.0)
-        usd = value * USD_PER[currency]
-        period = _PERIOD.match(norm_text[e:e + 12])
-        if period and period.lastgroup == "day":
-            usd *= 26
-        elif period and period.lastgroup == "week":
-            usd *= 4.3
-        elif period:
-            usd /= 12
+        usd = _per_month(value * USD_PER[currency], norm_text, e)
         if usd < 1:
             continue
         taken.add(s, e)
         found.append(Amount(usd, s, e, currency))
+    if "万" in norm_text or "萬" in norm_text or "千" in norm_text:
+        found += _cjk_amounts(norm_text, taken)
     found.sort(key=lambda a: a.start)
     return found
 

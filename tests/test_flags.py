@@ -82,6 +82,13 @@ def _ids(ad: str) -> set[str]:
     "LEGIT PO ITO, NOT SCAM 🙏 CSR Cambodia $1,000 free ticket",  # asserts, does not ask
     "[Pesan diteruskan] Hai semua, aku kerja jadi CS di Kamboja, gaji 16 jt",  # a forward is how ads travel
     "POV: kamu dapet tawaran kerja di Jepang tapi berangkatnya lewat Bangkok dulu",
+    # an ad's reassurance negates the scam word, and its FAQ answers its own questions
+    "Tanya jawab: Apakah ini resmi? Ya, perusahaan resmi bukan penipuan. Gaji 12 juta, tiket ditanggung",
+    "FAQ: Is this legit? Yes, registered company, we are not a victim of fake news. USD 1,500, free flight",
+    "Q: Aman gak? J: aman 100%, tidak ada penipuan, sudah 50 orang berangkat ke negara tetangga",
+    "正规公司，不是诈骗！柬埔寨客服月薪1500美金，包吃包住，机票报销",
+    "งานแอดมินออนไลน์ เงินเดือน 40,000 บาท ไม่ใช่มิจฉาชีพ ที่พักฟรี",
+    "Tuyển CSKH lương 1200 USD, bao vé máy bay, công ty uy tín không lừa đảo",
 ])
 def test_ad_wording_is_not_read_as_a_warning_or_a_question(ad):
     assert not _ids(ad) & {"WARNING_CONTEXT", "QUESTION_CONTEXT"}
@@ -92,6 +99,9 @@ def test_ad_wording_is_not_read_as_a_warning_or_a_question(ad):
     "Is this legit? They offer USD 1,500 in Cambodia, free flight.",
     "legit po ba ito? CSR sa Thailand 60k",
     "Adik saya dapet tawaran kerja di Kamboja, aman gak?",
+    "Ini penipuan! Bukan kerja CS, korban dipaksa menipu.",  # the negation takes back only the word right after it
+    "Apakah ini resmi? Gaji 12 juta ke Kamboja, tiket ditanggung",  # a question nobody answers
+    "警惕！所谓高薪客服是诈骗，不是诈骗的话为什么要没收护照？",
 ])
 def test_warnings_and_questions_still_are(ad):
     assert _ids(ad) & {"WARNING_CONTEXT", "QUESTION_CONTEXT"}

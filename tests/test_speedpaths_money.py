@@ -16,10 +16,8 @@ from .conftest import TRAIN
 def _reference_amounts(norm_text):
     """money.amounts as it was: every rule with finditer over the whole text."""
     found = []
-    if not money._DIGIT.search(norm_text):
-        return found
     taken = SpanSet()
-    for pattern, currency in money._RULES:
+    for pattern, currency in money._RULES if money._DIGIT.search(norm_text) else ():
         for m in pattern.finditer(norm_text):
             s, e = m.span()
             if taken.overlaps(s, e):
@@ -49,6 +47,16 @@ def _reference_amounts(norm_text):
                 continue
             taken.add(s, e)
             found.append(money.Amount(usd, s, e, currency))
+    for m in money._CJK_PAY.finditer(norm_text):  # then pay in Chinese numerals, where no rule took it
+        value = money._cjk_number(m.group(1))
+        s, e = m.start(1), m.end()
+        if value is None or taken.overlaps(s, e):
+            continue
+        usd = value * money._MULTIPLIER[m.group(2)] * money.USD_PER["cny"]
+        tail = norm_text[e:e + 12]
+        usd *= 26 if money._PER_DAY.match(tail) else 4.3 if money._PER_WEEK.match(tail) else 1 / 12 if money._PER_YEAR.match(tail) else 1
+        taken.add(s, e)
+        found.append(money.Amount(usd, s, e, "cny"))
     found.sort(key=lambda a: a.start)
     return found
 
@@ -57,7 +65,8 @@ TOKENS = ["usd", "us$", "$", "dolar", "dollars", "rp", "rp.", "idr", "rm", "myr"
           "thb", "฿", "baht", "บาท", "triệu", "tr", "vnd", "đồng", "月薪", "万", "萬", "元", "aed", "dirhams", "inr", "rs.",
           "₹", "lakh", "k", "rb", "ribu", "jt", "juta", "juta rupiah", "m", "million", "per", "/", "hari", "day", "week",
           "minggu", "year", "tahun", "-", "–", "to", "sampai", "s/d", "gaji", "kerja", "1", "15", "300", "1.000", "2,500",
-          "1.200.000", "3.5", "24,000", "0812", "๓๐", "١٢", "x1", "a2"]
+          "1.200.000", "3.5", "24,000", "0812", "๓๐", "١٢", "x1", "a2",
+          "hk$", "hkd", "人民币", "块", "w", "月入", "一个月", "工资", "一", "两", "五", "十", "千", "能"]
 pieces = st.one_of(st.sampled_from(TOKENS), st.sampled_from([" ", " ", "", "  ", "\t", "\n", "\xa0"]), st.text(max_size=2))
 texts = st.lists(pieces, max_size=30).map("".join)
 
