@@ -89,6 +89,7 @@ def _ids(ad: str) -> set[str]:
     "正规公司，不是诈骗！柬埔寨客服月薪1500美金，包吃包住，机票报销",
     "งานแอดมินออนไลน์ เงินเดือน 40,000 บาท ไม่ใช่มิจฉาชีพ ที่พักฟรี",
     "Tuyển CSKH lương 1200 USD, bao vé máy bay, công ty uy tín không lừa đảo",
+    "FAQs 👇 T: Legit po ba ito? S: Opo! Registered company po kami. CSR sa Thailand ₱55,000",
 ])
 def test_ad_wording_is_not_read_as_a_warning_or_a_question(ad):
     assert not _ids(ad) & {"WARNING_CONTEXT", "QUESTION_CONTEXT"}
@@ -119,6 +120,16 @@ def test_skipping_official_registration_is_a_red_flag_not_a_placement_marker(ad)
     assert "BYPASSES_OFFICIAL_CHANNEL" in ids
     if "dumaan" not in ad:
         assert "OFFICIAL_PLACEMENT_MARKERS" not in ids
+
+
+@pytest.mark.parametrize("ad", [
+    "Customer Service sa Myawaddy, ₱70,000/month. Hindi kailangan ng work visa, tourist visa lang.",
+    "No need for work visa, tourist visa ok, CSR Cambodia USD 1,200",
+    "Tidak perlu visa kerja, pakai visa kunjungan dulu, gaji 12 juta",
+])
+def test_waiving_a_work_visa_is_no_placement_marker(ad):
+    assert "OFFICIAL_PLACEMENT_MARKERS" not in _ids(ad)
+    assert "OFFICIAL_PLACEMENT_MARKERS" in _ids("Kailangan ng work visa at employment contract bago umalis.")
 
 
 def test_registering_through_the_official_channel_is_a_placement_marker():
