@@ -147,3 +147,12 @@ def test_registering_through_the_official_channel_is_a_placement_marker():
 ])
 def test_a_fee_is_flagged_only_when_asked_for(ad, fee):
     assert ("UPFRONT_FEE" in _ids(ad)) is fee
+
+
+@pytest.mark.parametrize("ad", [
+    "Reminder sa mga aalis bukas: pag tinanong ng IO, bakasyon lang kayo. HUWAG banggitin ang trabaho.",
+    "Adik tak payah bagitau family dulu, nanti diorang risau. Bawa passport je.",
+    "If asked at the airport, say you are visiting a friend. Flight is paid.",
+])
+def test_coaching_a_cover_story_in_tagalog_malay_and_english_is_a_red_flag(ad):
+    assert "COVER_STORY_OR_SECRECY" in _ids(ad)
