@@ -46,3 +46,21 @@ def test_fast_path_does_not_import_sklearn(shipped_bundle):
             "print(r['verdict'], 'sklearn' in sys.modules, 'pandas' in sys.modules, 'scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout.split()
     assert out[1:] == ["False", "False", "False"]
+
+
+@pytest.mark.parametrize("ad", [
+    # an ad's own FAQ and its "bukan penipuan" once scored 0%: the context flags read it as a warning and a question
+    "Dibutuhkan CS untuk perusahaan di negara tetangga. Gaji 12 juta/bulan, tiket & visa ditanggung, tanpa "
+    "pengalaman. Tanya jawab: Apakah ini resmi? Ya, perusahaan resmi bukan penipuan. Hubungi Telegram @hr_lina88",
+    "FAQs 👇 T: Legit po ba ito? S: Opo! Registered company po kami. CSR sa Thailand ₱55,000, libre ticket at "
+    "visa, tourist visa lang. PM lang",
+])
+def test_an_ad_that_reassures_and_answers_its_own_faq_is_still_flagged(shipped_bundle, ad):
+    scorer = Scorer.load(shipped_bundle)
+    assert scorer.score_texts([ad])[0]["verdict"] == "flagged"
+
+
+def test_a_warning_quoting_the_same_ad_is_not_flagged(shipped_bundle):
+    warning = ("Waspada! Lowongan CS ke Kamboja gaji 12 juta, tiket ditanggung. Itu penipuan, jangan berangkat. "
+               "Apakah ini resmi? Cek di KP2MI.")
+    assert Scorer.load(shipped_bundle).score_texts([warning])[0]["verdict"] == "ok"
