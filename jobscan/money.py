@@ -118,8 +118,6 @@ def _cjk_number(raw: str) -> float | None:
 
 def _number(raw: str) -> float | None:
     raw = raw.strip()
-    if raw and not raw[0].isascii():
-        return _cjk_number(raw)
     if _THOUSANDS.fullmatch(raw):
         return float(raw.replace(".", "").replace(",", ""))
     try:
@@ -195,11 +193,10 @@ def amounts(norm_text: str) -> list[Amount]:
     """Every pay amount found, converted to USD per month, with its span in `norm_text`."""
     found: list[Amount] = []
     taken = SpanSet()
+    cjk = "万" in norm_text or "萬" in norm_text or "千" in norm_text  # pay in Chinese numerals is possible
     digit = _DIGIT.search(norm_text)
     if not digit:
-        if "万" in norm_text or "萬" in norm_text or "千" in norm_text:
-            found = _cjk_amounts(norm_text, taken)
-        return found
+        return _cjk_amounts(norm_text, taken) if cjk else found
     for m, currency in _rule_matches(norm_text, digit.start()):
         s, e = m.span()
         if taken.overlaps(s, e):
@@ -223,7 +220,7 @@ def amounts(norm_text: str) -> list[Amount]:
             continue
         taken.add(s, e)
         found.append(Amount(usd, s, e, currency))
-    if "万" in norm_text or "萬" in norm_text or "千" in norm_text:
+    if cjk:
         found += _cjk_amounts(norm_text, taken)
     found.sort(key=lambda a: a.start)
     return found

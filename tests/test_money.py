@@ -17,6 +17,7 @@ from jobscan.normalize import normalize_text
     ("月入2w+ 包吃住", 2700, 2900),  # "w" for 万 after a pay word
     ("薪资：15000-25000人民币/月", 3400, 3600),
     ("月薪HK$25,000起", 3100, 3300),  # Hong Kong dollars, not US dollars
+    ("เงินเดือน ๓๕,๐๐๐ บาท", 950, 1050),  # Thai digits
 ])
 def test_amounts_become_monthly_usd(text, low, high):
     usd = monthly_usd(normalize_text(text))
